@@ -1,0 +1,224 @@
+"""Map a document's rows onto the template's codes: the three tables of sections 二, 三 and 四.
+
+Rows are read in order with a little state (section, 第二十条 block, row group). In each row the label
+cells come first and the values after the last label cell, so rowspan group cells, explicit empty
+placeholder cells and header/data colspan disagreements all reduce to the same rule: a row is named by
+its last label and its values are taken in order (template.md §6.3).
+"""
+from . import template as T
+from .values import VALUE_LIKE, BLANK, parse_value
+
+APPLICANT_COUNT = len(T.APPLICANT_COLUMNS)
+REVIEW_COUNT = len(T.REVIEW_GROUPS) * len(T.REVIEW_MEASURES)
+
+
+class _Row:
+    """One row split into its label cells and the value cells after the last label."""
+
+    def __init__(self, cells):
+        self.cells = cells
+        self.parsed = [parse_value(c.text) for c in cells]
+        label_idx = [i for i, c in enumerate(cells) if c.text.strip() and self.parsed[i][1] not in VALUE_LIKE]
+        self.labels = [T.normalize_label(cells[i].text) for i in label_idx]
+        start = label_idx[-1] + 1 if label_idx else 0
+        # rowspan copies are not values of this row; only cells that begin here count
+        self.values = [(cells[i], self.parsed[i]) for i in range(start, len(cells)) if not cells[i].spanned]
+        self.joined = "".join(self.labels)
+        self.last = self.labels[-1] if self.labels else ""
+
+    def take(self, n):
+        """Exactly n values: drop surplus blank cells at the end, then at the start; else None."""
+        values = list(self.values)
+        while len(values) > n and values[-1][1][1] == BLANK:
+            values.pop()
+        while len(values) > n and values[0][1][1] == BLANK:
+            values.pop(0)
+        return values if len(values) == n else None
+
+
+def detect_template(rows):
+    """Template of section 二 and of section 三 from their labels (template.md §0)."""
+    labels = [T.normalize_label(c.text) for row in rows if len(row) > 1 for c in row if c.text.strip()]
+    text = "\n".join(labels)
+    s19 = sum(1 for s in T.SIGNALS_2019 if T.normalize_label(s) in text)
+    s21 = sum(1 for s in T.SIGNALS_2021 if T.normalize_label(s) in text)
+    proactive = "2021" if s21 > s19 else "2019" if s19 > s21 else None
+    if any(s in text for s in T.SIGNALS_2021_APPLICATIONS):
+        applications = "2021"
+    elif any("其他处理" in l for l in labels) and "本年新收" in text:
+        applications = "2019"
+    else:
+        applications = None
+    return proactive, applications
+
+
+class Mapper:
+    def __init__(self, rows):
+        self.rows = rows
+        self.p_tmpl, self.a_tmpl = detect_template(rows)
+        self.cells = []
+        self.warnings = []
+        self.proactive = {}
+        self.applications = {}
+        self.review = {}
+
+    # -- results ---------------------------------------------------------------------------------
+
+    def run(self):
+        section, block, header, group = None, None, None, None
+        for cells in self.rows:
+            row = _Row(cells)
+            j = row.joined
+            # section and block boundaries
+            if "主动公开政府信息情况" in j and not row.values:
+                section, block, header = "proactive", None, None
+                continue
+            if ("收到和处理" in j and not row.values) or "勾稽关系" in j or "申请人情况" in j:
+                section, group = "applications", None
+                continue
+            if "行政复议" in j and ("行政诉讼" in j or "结果维持" in j):
+                section = "review"
+                continue
+            found_block = next((b for b in map(T.match_block, row.labels) if b), None)
+            if found_block:
+                section, block, header = "proactive", found_block, None
+                continue
+            if section == "proactive" and row.labels and strip_first(row.labels) == "信息内容":
+                header = [T.match_measure(l) for l in row.labels[1:]]
+                continue
+            if not row.values:
+                if section == "applications":
+                    group = self._application_row(row, group)
+                continue
+            # data rows: named by content first, so a missing heading does not misfile a row
+            if section in (None, "proactive") and T.match_proactive_item(row.last):
+                section = "proactive"
+                self._proactive_row(row, block, header)
+            elif section != "applications" and _is_application(row):
+                section, group = "applications", None
+                group = self._application_row(row, group)
+            elif section == "applications":
+                group = self._application_row(row, group)
+            elif section == "review" and len(row.values) >= REVIEW_COUNT:
+                self._review_row(row)
+            elif section == "proactive":
+                self._proactive_row(row, block, header)
+        return self
+
+    # -- section 二 ------------------------------------------------------------------------------
+
+    def _proactive_row(self, row, block, header):
+        item = T.match_proactive_item(row.last)
+        if item is None:
+            if any(p[1] == "number" for _, p in row.values):
+                self.warnings.append(f"proactive row not recognised: {row.last!r} at {row.cells[0].loc}")
+            return
+        tmpl = self.p_tmpl or "2021"
+        measures = T.PROACTIVE[tmpl].get(item) or T.PROACTIVE["2019" if tmpl == "2021" else "2021"].get(item)
+        if item == "other_documents":
+            measures = T.PROACTIVE[tmpl]["rules"]
+            self.warnings.append("extension row 其他主动公开文件 (not in the national template)")
+        if header and all(header) and len(header) == len(measures) and set(header) != set(measures):
+            self.warnings.append(f"{item}: header measures {header} differ from the {tmpl} template")
+            measures = header
+        elif header and not all(header):
+            self.warnings.append(f"{item}: header labels not all recognised, values mapped by template order")
+        values = row.take(len(measures))
+        if values is None:
+            self.warnings.append(f"{item}: expected {len(measures)} values, found {len(row.values)}")
+            return
+        target = self.proactive.setdefault(item, {})
+        for measure, (cell, parsed) in zip(measures, values):
+            self._put(target, "proactive", item, measure, cell, parsed)
+
+    # -- section 三 ------------------------------------------------------------------------------
+
+    def _application_row(self, row, group):
+        for label in row.labels:
+            g = T.match_group(label)
+            if g and g != "results" and T.match_row(label) in (None, "other_total"):
+                group = g
+        if not row.values:
+            return group
+        code = T.match_row(row.last)
+        core = T.strip_ordinal(row.last)
+        if code is None and core == "其他" and group == "other":
+            code = "other_other"
+        if code is None:
+            if any(p[1] == "number" for _, p in row.values):
+                self.warnings.append(f"applications row not recognised: {row.last!r} at {row.cells[0].loc}")
+            return group
+        values = row.take(APPLICANT_COUNT)
+        if values is None:
+            self.warnings.append(f"{code}: expected {APPLICANT_COUNT} values, found {len(row.values)}; row left empty")
+            return group
+        if code in self.applications:
+            self.warnings.append(f"{code}: row appears twice, the first is kept")
+            return group
+        target = self.applications.setdefault(code, {})
+        for column, (cell, parsed) in zip(T.APPLICANT_COLUMNS, values):
+            self._put(target, "applications", code, column, cell, parsed)
+        return group
+
+    # -- section 四 ------------------------------------------------------------------------------
+
+    def _review_row(self, row):
+        values = row.take(REVIEW_COUNT)
+        if values is None or self.review:
+            return
+        it = iter(values)
+        for g in T.REVIEW_GROUPS:
+            target = self.review.setdefault(g, {})
+            for m in T.REVIEW_MEASURES:
+                cell, parsed = next(it)
+                self._put(target, "review_litigation", g, m, cell, parsed)
+
+    # -- provenance ------------------------------------------------------------------------------
+
+    def _put(self, target, section, item, measure, cell, parsed):
+        value, status, unit = parsed
+        target[measure] = value
+        self.cells.append({"section": section, "item": item, "measure": measure, "value": value,
+                           "raw": cell.text, "status": status, "unit": unit, "loc": cell.loc})
+
+
+def _is_application(row):
+    return len(row.values) >= 5 and (T.match_row(row.last) is not None or T.strip_ordinal(row.last) == "其他")
+
+
+def strip_first(labels):
+    return labels[0] if labels else ""
+
+
+def map_document(rows):
+    """Return (template, sections, cells, warnings); sections is {section: {row: {column: value}}}."""
+    m = Mapper(rows).run()
+    found = bool(m.proactive or m.applications or m.review)
+    if not found:
+        return "free", {}, [], m.warnings
+    p, a = m.p_tmpl, m.a_tmpl
+    if p and a and p != a:
+        template = "mixed"
+        m.warnings.append(f"section 二 follows the {p} template and section 三 the {a} template")
+    else:
+        template = p or a or "2021"
+        if not (p or a):
+            m.warnings.append("template not recognisable from labels; assumed 2021")
+    sections = {
+        "proactive": _complete(m.proactive, T.PROACTIVE[p or template if (p or template) in T.PROACTIVE else "2021"]),
+        "applications": _complete(m.applications, {r: T.APPLICANT_COLUMNS
+                                                   for r in T.APPLICATION_ROWS[a or ("2019" if template == "2019" else "2021")]}),
+        "review_litigation": _complete(m.review, {g: T.REVIEW_MEASURES for g in T.REVIEW_GROUPS}),
+    }
+    for name, got in (("proactive", m.proactive), ("applications", m.applications), ("review_litigation", m.review)):
+        if not got:
+            m.warnings.append(f"section {name} not found: its values are null")
+    return template, sections, m.cells, m.warnings
+
+
+def _complete(found, expected):
+    """Every expected code present (None where the document has no value), plus any extension rows found."""
+    out = {row: {col: found.get(row, {}).get(col) for col in cols} for row, cols in expected.items()}
+    for row, cols in found.items():
+        out.setdefault(row, dict(cols))
+    return out

@@ -1,0 +1,75 @@
+"""Title, agency and report year, read from the document itself.
+
+The report year is the year the title names (a 2022 report is published in 2023), not the
+publication date. The agency is what precedes that year in the title; where the title names only a
+place (平潭综合实验区), the body text says which body of that place reports (…管委会 / …人民政府).
+"""
+import re
+from collections import Counter
+
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_REPORT = re.compile(r"报告|年报")
+_WS = re.compile(r"\s+")
+_PLACE_ONLY = re.compile(r"(省|市|县|区|州|盟|旗|镇|乡)$")
+_AGENCY_END = re.compile(r"(政府|委员会|管委会|局|办公室|办|厅|院|委|中心|处|所|站|队|街道|部)$")
+_TITLE_SPLIT = re.compile(r"[_|｜]| - | — ")
+
+
+def squeeze(text):
+    return _WS.sub("", text or "")
+
+
+def find_title(doc):
+    for key in ("ArticleTitle", "articletitle", "og:title"):
+        title = squeeze(doc.meta.get(key))
+        if _REPORT.search(title) and _YEAR.search(title):
+            return title
+    for part in _TITLE_SPLIT.split(doc.meta.get("title", "")):
+        part = squeeze(part)
+        if _REPORT.search(part) and _YEAR.search(part):
+            return part
+    return _title_from_lines([squeeze(l) for l in doc.text.split("\n")])
+
+
+def _title_from_lines(lines):
+    lines = [l for l in lines if l][:40]
+    for i, line in enumerate(lines):
+        if not _YEAR.search(line) or len(line) > 60:
+            continue
+        title = line
+        if not _REPORT.search(title) and i + 1 < len(lines) and len(lines[i + 1]) < 30 \
+                and _REPORT.search(lines[i + 1]):
+            title += lines[i + 1]
+        if not _REPORT.search(title):
+            continue
+        if _YEAR.match(title) and i > 0 and not _YEAR.search(lines[i - 1]) and len(lines[i - 1]) < 30:
+            title = lines[i - 1] + title  # agency on the line above: '郑州市人民政府' / '2022年…报告'
+        return title
+    return None
+
+
+def find_year(title, text):
+    for source in (title or "", text or ""):
+        m = _YEAR.search(source)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def find_agency(title, text):
+    if not title:
+        return None
+    m = _YEAR.search(title)
+    agency = title[: m.start()].strip("：:，,、 ") if m else ""
+    agency = re.sub(r"^关于", "", agency)
+    if agency and _PLACE_ONLY.search(agency) and not _AGENCY_END.search(agency):
+        found = Counter(re.findall(re.escape(agency) + r"(管理委员会|管委会|人民政府)", text or ""))
+        if found:
+            suffix = found.most_common(1)[0][0]
+            agency += "管理委员会" if suffix == "管委会" else suffix
+    return agency or None
+
+
+def extract_metadata(doc):
+    title = find_title(doc)
+    return {"title": title, "agency": find_agency(title, doc.text), "year": find_year(title, doc.text)}

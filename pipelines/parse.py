@@ -1,0 +1,77 @@
+"""One document in, one result out: extract -> map -> check, with metadata and provenance.
+
+A document that cannot be read gives a result with "error" and its reason instead of values; the
+caller keeps going with the next one.
+"""
+import hashlib
+from pathlib import Path
+
+from . import checks, mapping, metadata
+from .extract.detect import sniff
+from .extract.model import ExtractError
+
+MAX_BYTES = 30 * 1024 * 1024  # no real report page is this big; a bigger file is refused, not parsed
+
+
+def _extractor(fmt):
+    if fmt == "html":
+        from .extract.html import extract_html
+        return extract_html
+    if fmt == "text":
+        from .extract.text import extract_text
+        return extract_text
+    if fmt == "pdf":
+        from .extract.pdf import extract_pdf
+        return extract_pdf
+    if fmt == "docx":
+        from .extract.docx import extract_docx
+        return extract_docx
+    if fmt in ("doc", "wps"):
+        from .extract.office import extract_office
+        return lambda data, header_charset=None: extract_office(data, fmt)
+    return None
+
+
+def parse_bytes(data, filename="", content_type="", header_charset=None):
+    result = {"file": filename, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    fmt = sniff(data, filename, content_type)
+    result["format"] = fmt
+    if len(data) > MAX_BYTES:
+        return _error(result, "too_large", f"{len(data)} bytes is over the {MAX_BYTES}-byte limit for one report")
+    extract = _extractor(fmt)
+    if extract is None:
+        reasons = {"empty": ("empty", "the file is empty"),
+                   "image": ("needs_ocr", "an image: the report needs OCR, which is not available yet"),
+                   "binary": ("unknown_format", "binary data in no known document format")}
+        reason, message = reasons.get(fmt, ("unknown_format", f"{fmt} files are not parsed"))
+        return _error(result, reason, message)
+    try:
+        doc = extract(data, header_charset=header_charset)
+    except ExtractError as e:
+        return _error(result, e.reason, e.message)
+    template, sections, cells, warnings = mapping.map_document(doc.rows)
+    result.update(metadata.extract_metadata(doc))
+    result["template"] = template
+    result.update({"proactive": sections.get("proactive", {}),
+                   "applications": sections.get("applications", {}),
+                   "review_litigation": sections.get("review_litigation", {})})
+    result["cells"] = cells
+    result["checks"] = checks.run_checks(template, sections)
+    result["warnings"] = doc.warnings + warnings
+    return result
+
+
+def parse_file(path):
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return _error({"file": str(path)}, "unreadable", str(e))
+    result = parse_bytes(data, filename=path.name)
+    result["file"] = str(path)
+    return result
+
+
+def _error(result, reason, message):
+    result.update({"error": reason, "message": message})
+    return result

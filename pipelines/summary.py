@@ -1,0 +1,61 @@
+"""A readable summary of one parse result: the three tables aligned, failed checks highlighted."""
+from . import template as T
+
+RED, BOLD, END = "\033[31m", "\033[1m", "\033[0m"
+
+
+def _fmt(v):
+    return "·" if v is None else str(v)
+
+
+def _width(text):
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text, width):
+    return text + " " * max(0, width - _width(text))
+
+
+def render_summary(r, color=False):
+    red, bold, end = (RED, BOLD, END) if color else ("", "", "")
+    out = [f"{bold}{r.get('file')}{end}"]
+    if "error" in r:
+        out.append(f"  {red}error: {r['error']}{end}: {r.get('message', '')}")
+        return "\n".join(out)
+    out.append(f"  {r.get('title') or '(no title)'}")
+    out.append(f"  agency: {r.get('agency')}   year: {r.get('year')}   template: {r.get('template')}"
+               f"   format: {r.get('format')}")
+    if r["template"] == "free":
+        out.append("  free-form report: no standard tables")
+    failed = {(c["rule"], c["where"]) for c in r.get("checks", []) if c["status"] == "fail"}
+    if r.get("proactive"):
+        out.append(f"\n  {bold}二、主动公开{end}")
+        for item, measures in r["proactive"].items():
+            vals = "  ".join(f"{m}={_fmt(v)}" for m, v in measures.items())
+            out.append(f"    {_pad(T.PROACTIVE_ITEM_LABELS.get(item, item), 22)}{vals}")
+    if r.get("applications"):
+        out.append(f"\n  {bold}三、依申请公开{end}   " + " ".join(f"{l:>6}" for l in
+                   ["自然人", "商业", "科研", "公益", "法律", "其他", "总计"]))
+        for row, cols in r["applications"].items():
+            line = "".join(f"{_fmt(v):>8}" for v in cols.values())
+            label = _pad(T.APPLICATION_LABELS.get(row, row)[:14], 30)
+            bad = ("A3", row) in failed
+            out.append(f"    {red if bad else ''}{label}{line}{end if bad else ''}")
+    if r.get("review_litigation"):
+        out.append(f"\n  {bold}四、复议与诉讼{end}            维持    纠正    其他    未结    总计")
+        for g, ms in r["review_litigation"].items():
+            line = "".join(f"{_fmt(v):>8}" for v in ms.values())
+            bad = ("L1", g) in failed
+            out.append(f"    {red if bad else ''}{_pad(T.REVIEW_GROUP_LABELS[g], 24)}{line}{end if bad else ''}")
+    checks = r.get("checks", [])
+    if checks:
+        n_fail = sum(c["status"] == "fail" for c in checks)
+        n_pass = sum(c["status"] == "pass" for c in checks)
+        out.append(f"\n  checks: {n_pass} pass, {n_fail} fail, {len(checks) - n_pass - n_fail} not checkable")
+        for c in checks:
+            if c["status"] == "fail":
+                out.append(f"    {red}{c['rule']} {c['where']}: expected {_fmt(c['expected'])}, "
+                           f"found {_fmt(c['actual'])}{end}")
+    for w in r.get("warnings", []):
+        out.append(f"  warning: {w}")
+    return "\n".join(out)
