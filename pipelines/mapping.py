@@ -27,12 +27,16 @@ class _Row:
         self.last = self.labels[-1] if self.labels else ""
 
     def take(self, n):
-        """Exactly n values: drop surplus blank cells at the end, then at the start; else None."""
+        """Exactly n values: drop surplus blank cells at the end, then at the start, then inside (a text
+        export of a colspan-2 value leaves an empty cell after it, Shanghai 2019); else None."""
         values = list(self.values)
         while len(values) > n and values[-1][1][1] == BLANK:
             values.pop()
         while len(values) > n and values[0][1][1] == BLANK:
             values.pop(0)
+        blanks = [i for i, v in enumerate(values) if v[1][1] == BLANK]
+        while len(values) > n and blanks:
+            values.pop(blanks.pop())
         return values if len(values) == n else None
 
 
