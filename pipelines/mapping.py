@@ -217,6 +217,11 @@ def map_document(rows):
     for name, got in (("proactive", m.proactive), ("applications", m.applications), ("review_litigation", m.review)):
         if not got:
             m.warnings.append(f"section {name} not found: its values are null")
+            continue
+        # a row lost in a found table (cut page, dropped <tr>) must not pass silently as a null row
+        for row in sections[name]:
+            if row not in got and not any(w.startswith(f"{row}:") for w in m.warnings):
+                m.warnings.append(f"{row}: row not found in section {name}; its values are null")
     return template, sections, m.cells, m.warnings
 
 

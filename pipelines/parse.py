@@ -58,18 +58,34 @@ def parse_bytes(data, filename="", content_type="", header_charset=None):
     result["cells"] = cells
     result["checks"] = checks.run_checks(template, sections)
     result["warnings"] = doc.warnings + warnings
+    if doc.meta.get("encoding"):
+        result["encoding"] = doc.meta["encoding"]
+    if template == "free" and (result.get("year") or 0) >= 2019:
+        # from 2019 on every report has the standard tables: none found means a cut or foreign document
+        result["warnings"].append(f"no standard tables found in a {result['year']} report")
+    elif template == "free" and not result.get("title"):
+        result["warnings"].append("no report title and no standard tables: this may not be an annual report")
     return result
 
 
 def parse_file(path):
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # refused before reading: a multi-gigabyte file must not fill memory
+            return _error({"file": str(path), "bytes": size, "format": sniff(_head(path), path.name)},
+                          "too_large", f"{size} bytes is over the {MAX_BYTES}-byte limit for one report")
         data = path.read_bytes()
     except OSError as e:
         return _error({"file": str(path)}, "unreadable", str(e))
     result = parse_bytes(data, filename=path.name)
     result["file"] = str(path)
     return result
+
+
+def _head(path, n=65536):
+    with open(path, "rb") as f:
+        return f.read(n)
 
 
 def _error(result, reason, message):

@@ -34,6 +34,8 @@ def sniff(data, filename="", content_type=""):
     if data.startswith(_IMAGES) or data[8:12] == b"WEBP":
         return "image"
     head = data[:65536]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM (Notepad's "Unicode"): judge the text
+        head = head[2:].decode("utf-16-le" if head[0] == 0xFF else "utf-16-be", "ignore").encode("utf-8")
     if head.count(b"\x00") > len(head) // 100 + 1 or _control_share(head) > 0.05:
         return "binary"
     if _HTML_MARK.search(head) or name.endswith((".html", ".htm", ".jhtml", ".shtml", ".jsp")) or "html" in ctype:

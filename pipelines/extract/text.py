@@ -15,11 +15,11 @@ _NUMBERISH = re.compile(r"^[\s\d.,+\-/—－减]*$")
 
 
 def extract_text(data, header_charset=None):
-    text, _ = decode(data, header_charset)
+    text, encoding = decode(data, header_charset)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_HEADING.sub("", line) for line in text.split("\n")]
     rows = _cell_per_line_rows(lines) if _is_cell_per_line(lines) else _tab_rows(lines)
-    return Document(format="text", rows=rows, text="\n".join(lines))
+    return Document(format="text", rows=rows, text="\n".join(lines), meta={"encoding": encoding})
 
 
 def _is_cell_per_line(lines):
