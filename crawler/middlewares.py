@@ -1,0 +1,123 @@
+"""Downloader middlewares: archive every response, conditional GET, back off from 429/503/challenges."""
+import asyncio
+import hashlib
+
+from scrapy.exceptions import IgnoreRequest
+
+from .canonical import canonical_url
+from .challenge import challenge_kind
+from .resources import shared
+
+
+class Blocked(IgnoreRequest):
+    """A request given up after backing off: the reason goes to the run summary and the retry list."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _pairs(headers):
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in headers.items() for v in vs]
+
+
+class ArchiveMiddleware:
+    """Every raw response (lists, pages, attachments, redirects, errors) into the WARC, verbatim."""
+
+    def __init__(self, crawler):
+        self.res = shared(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response, spider=None):
+        req_headers = [("Host", request.url.split("/")[2])] + _pairs(request.headers)
+        record_id = self.res.archive.write_exchange(
+            request.url, request.method, req_headers, response.status, _pairs(response.headers),
+            response.body, protocol=getattr(response, "protocol", None) or "HTTP/1.1")
+        request.meta["warc_record_id"] = record_id
+        request.meta["warc_file"] = self.res.archive.name
+        self.res.run.count(request.meta.get("source_id", "?"), "pages_fetched")
+        return response
+
+    def process_exception(self, request, exception, spider=None):
+        # nothing came back to archive; the attempt itself is recorded, so the archive tells all
+        self.res.archive.write_metadata(request.url, None, {
+            "kind": "fetch_error", "url": request.url, "error": type(exception).__name__,
+            "message": str(exception)[:500], "source_id": request.meta.get("source_id")})
+        return None
+
+
+class ConditionalGetMiddleware:
+    """If-None-Match / If-Modified-Since from the last fetch, for pages and documents marked conditional."""
+
+    def __init__(self, crawler):
+        self.res = shared(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        if not request.meta.get("conditional") or request.meta.get("unconditional"):
+            return None
+        etag, modified = self.res.state.validators(canonical_url(request.url))
+        if etag:
+            request.headers.setdefault("If-None-Match", etag)
+        if modified:
+            request.headers.setdefault("If-Modified-Since", modified)
+        return None
+
+    def process_response(self, request, response, spider=None):
+        if request.meta.get("conditional") and response.status == 200:
+            url = canonical_url(request.url)
+            request.meta["previous_sha256"] = self.res.state.previous(url)[0]
+            self.res.state.remember(url, _header(response, b"ETag"), _header(response, b"Last-Modified"),
+                                    hashlib.sha256(response.body).hexdigest(), response.status)
+        if response.status == 304:
+            self.res.run.count(request.meta.get("source_id", "?"), "not_modified")
+        return response
+
+
+def _header(response, name):
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+class BackoffMiddleware:
+    """429 (honouring Retry-After), 503 and challenge pages: wait, retry a few times, then give up
+    with a reason. A challenge page never reaches a spider, so it is never stored or parsed."""
+
+    def __init__(self, crawler):
+        self.res = shared(crawler.settings)
+        self.max_tries = crawler.settings.getint("BACKOFF_MAX_TRIES", 4)
+        self.base = crawler.settings.getfloat("BACKOFF_BASE_DELAY", 1.0)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_response(self, request, response, spider=None):
+        kind = challenge_kind(response.status, response.headers, response.body)
+        if kind:
+            reason = f"blocked_challenge_{kind}"
+        elif response.status in (429, 503):
+            reason = f"http_{response.status}"
+        else:
+            return response
+        tries = request.meta.get("backoff_tries", 0) + 1
+        if tries >= self.max_tries:
+            raise Blocked(reason if reason.startswith("blocked") else f"blocked_{reason}")
+        delay = min(_retry_after(response) or self.base * 2 ** (tries - 1), 60.0)
+        await asyncio.sleep(delay)
+        retry = request.replace(dont_filter=True, meta={**request.meta, "backoff_tries": tries})
+        return retry
+
+
+def _retry_after(response):
+    value = response.headers.get(b"Retry-After")
+    try:
+        return float(value.decode()) if value else None
+    except ValueError:
+        return None

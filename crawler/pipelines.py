@@ -1,0 +1,122 @@
+"""Item pipelines: a found report document goes deduplicate -> archive -> parse -> store.
+
+Parsing runs in a thread so the crawl keeps fetching meanwhile; the store is written from the
+reactor thread only (one SQLite connection).
+"""
+import json
+import logging
+
+from scrapy.exceptions import DropItem
+from twisted.internet.threads import deferToThread
+
+from pipelines.archive import store_blob
+from pipelines.parse import parse_bytes
+
+from .resources import shared
+
+log = logging.getLogger(__name__)
+
+RECORD_FIELDS = ("source_id", "url", "page_url", "canonical_url", "canonical_page_url", "role", "index_no",
+                 "publisher", "written_date", "published_date", "list_title", "page_title", "content_type",
+                 "content_key", "http_status", "warc_file", "warc_record_id", "fetched_at", "sha256")
+
+
+def record_of(item):
+    return {k: item.get(k) for k in RECORD_FIELDS}
+
+
+class DeduplicatePipeline:
+    """The same report reached through another host, scheme or column is kept once per run."""
+
+    def __init__(self, crawler):
+        self.res = shared(crawler.settings)
+        self.seen = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item, spider=None):
+        keys = [("url", item["canonical_url"]), ("content", item["content_key"])]
+        if item["role"] == "page" and item.get("index_no"):
+            keys.append(("index_no", item["index_no"]))
+        first = next((self.seen[k] for k in keys if k in self.seen), None)
+        if first and first != item["canonical_url"]:
+            self.res.run.count(item["source_id"], "duplicates")
+            raise DropItem(f"{item['url']} duplicates {first}")
+        if first:
+            raise DropItem(f"{item['url']} already seen in this run")
+        for k in keys:
+            self.seen[k] = item["canonical_url"]
+        return item
+
+
+class ArchiveReportPipeline:
+    """Keep the body by sha256 and say in the WARC which response holds a report."""
+
+    def __init__(self, crawler):
+        self.res = shared(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item, spider=None):
+        item["sha256"] = store_blob(self.res.archive_dir, item["body"])
+        if item.get("previous_sha256") == item["sha256"]:
+            self.res.run.count(item["source_id"], "unchanged")
+            raise DropItem(f"{item['url']} unchanged")
+        item["status"] = "changed" if item.get("previous_sha256") else "new"
+        self.res.archive.write_metadata(item["url"], item["warc_record_id"], {"kind": "report", **record_of(item)})
+        return item
+
+
+class ParseStorePipeline:
+    """Parse the document and hand record + result to the store (and to a JSON-lines log of the run)."""
+
+    def __init__(self, crawler):
+        self.res = shared(crawler.settings)
+        self.db_path = crawler.settings.get("NIANBAO_DB")
+        self.store = None
+        self.out = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self, spider=None):
+        run = self.res.run
+        run.dir.mkdir(parents=True, exist_ok=True)
+        self.out = open(run.dir / f"{run.run_id}.reports.jsonl", "a", encoding="utf-8")
+        if self.db_path and self.store is None:
+            from db.store import Store
+            self.store = Store(self.db_path)
+
+    def close_spider(self, spider=None):
+        if self.out:
+            self.out.close()
+
+    def process_item(self, item, spider=None):
+        d = deferToThread(parse_bytes, item["body"], item["url"], item["content_type"], item["header_charset"])
+        d.addCallback(self._stored, item)
+        d.addErrback(self._failed, item)
+        return d
+
+    def _stored(self, result, item):
+        record = record_of(item)
+        result["file"] = item["url"]
+        self.res.run.count(item["source_id"], item["status"])
+        if "error" in result:
+            self.res.run.count(item["source_id"], "parse_errors")
+        if self.store is not None:
+            self.store.add_report(record, result)
+        self.out.write(json.dumps({"record": record, "result": result}, ensure_ascii=False) + "\n")
+        self.out.flush()
+        return {k: v for k, v in item.items() if k != "body"}
+
+    def _failed(self, failure, item):
+        # keep going; the next run fetches this document again in full
+        log.error("processing %s failed: %s", item["url"], failure.getErrorMessage())
+        self.res.state.forget(item["canonical_url"])
+        self.res.run.fail(item["source_id"], item["url"], f"processing_{failure.type.__name__}")
+        raise DropItem(f"processing failed: {failure.getErrorMessage()}")

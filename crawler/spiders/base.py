@@ -1,0 +1,185 @@
+"""What every platform spider shares: one registry source per spider run, scope, the report page and
+document handling, error recording. A platform spider only knows its lists and its pagination."""
+import hashlib
+import re
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import scrapy
+from twisted.internet.error import ConnectionLost, DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from ..canonical import canonical_url
+from ..middlewares import Blocked
+from ..pagemeta import read_page_meta
+from ..resources import shared
+
+DOCUMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd)(?:$|[?#])", re.I)
+DOWNFILE = re.compile(r"downfile\.jsp|download\.jsp|/attach/|filename=[^&]+\.(pdf|docx?|wps)", re.I)
+REPORT_TITLE = re.compile(r"(政府)?信息公开.{0,12}(年度报告|年报)|年度报告|工作年报")
+TEMPLATE_MARKS = ("本年新收", "第二十条", "本年度办理结果", "申请人情况", "主动公开政府信息情况")
+_WS = re.compile(r"\s+")
+
+
+def failure_reason(failure):
+    if failure.check(Blocked):
+        return failure.value.reason
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout"
+    if failure.check(ResponseFailed, ConnectionLost, ResponseNeverReceived):
+        return "connection_reset"
+    if failure.check(DNSLookupError):
+        return "dns"
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"http_{response.status}"
+    return type(failure.value).__name__
+
+
+class ReportSpider(scrapy.Spider):
+    platform = None
+    # XPaths of the report body and title on this platform's detail pages (first match wins)
+    body_xpaths = ("//body",)
+    title_xpaths = ()
+
+    def __init__(self, source=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(source, str):
+            from ..registry import sources_by_id
+            source = sources_by_id()[source]
+        self.source = source
+        self.allowed_hosts = set(source["allowed_hosts"])
+        self.obey_robots = source["robots"] == "obey"
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.res = shared(crawler.settings)
+        politeness = spider.source.get("politeness", {})
+        if "download_delay" in politeness:
+            spider.download_delay = politeness["download_delay"]
+        spider.res.run.source(spider.source["id"])["robots"] = spider.source["robots"]
+        spider.logger.info("source %s: robots.txt policy %s", spider.source["id"], spider.source["robots"])
+        return spider
+
+    # -- requests ---------------------------------------------------------------------------------
+
+    async def start(self):
+        for url in self.source["start_urls"]:
+            yield self.list_request(url, self.parse_list)
+        for failed in self.res.state.failures(self.source["id"]):  # retry what failed last time
+            kind = failed.get("kind") or "page"
+            callback = {"list": self.parse_list, "document": self.parse_document}.get(kind, self.parse_page)
+            yield self.request(failed["url"], callback, kind, page_url=failed.get("page_url"))
+
+    def request(self, url, callback, kind, conditional=None, **meta):
+        meta.update(source_id=self.source["id"], kind=kind, dont_obey_robotstxt=not self.obey_robots,
+                    conditional=kind in ("page", "document") if conditional is None else conditional,
+                    handle_httpstatus_list=[304])
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+
+    def list_request(self, url, callback, **kwargs):
+        return self.request(url, callback, "list", **kwargs)
+
+    def in_scope(self, url):
+        return urlsplit(url).hostname in self.allowed_hosts
+
+    def on_error(self, failure):
+        request = failure.request
+        reason = failure_reason(failure)
+        self.res.run.fail(self.source["id"], request.url, reason)
+        self.res.state.fail(request.url, self.source["id"], reason, request.meta.get("page_url"),
+                            request.meta.get("kind"))
+        self.logger.warning("%s failed: %s", request.url, reason)
+
+    # -- lists: platform spiders implement parse_list ----------------------------------------------
+
+    def follow_report_page(self, response, href, list_title=None):
+        url = urljoin(response.url, href)
+        if not self.in_scope(url):
+            return None
+        return self.request(url, self.parse_page, "page", list_title=list_title)
+
+    # -- report pages and documents ------------------------------------------------------------------
+
+    def parse_page(self, response):
+        page_url = response.url
+        if response.status == 304:
+            self.res.run.count(self.source["id"], "unchanged")
+            for doc_url in self.res.state.documents_of(canonical_url(page_url)):
+                yield self.request(doc_url, self.parse_document, "document", page_url=page_url,
+                                   page_meta=response.meta.get("page_meta", {}))
+            return
+        if self.is_soft_404(response):
+            self.res.run.fail(self.source["id"], page_url, "soft_404")
+            return
+        meta = read_page_meta(response.body, self.title_xpaths)
+        meta["list_title"] = response.meta.get("list_title")
+        body = self.report_body(response)
+        documents = self.document_links(response, body)
+        text = _WS.sub("", body.text_content()) if body is not None else ""
+        inline = any(mark in text for mark in TEMPLATE_MARKS) or not documents
+        if inline:
+            yield self.report_item(response, page_url, meta, content_key=_key(text), role="page")
+        for url in documents:
+            self.res.state.link(canonical_url(page_url), url)
+            yield self.request(url, self.parse_document, "document", page_url=page_url, page_meta=meta)
+
+    def parse_document(self, response):
+        if response.status == 304:
+            self.res.run.count(self.source["id"], "unchanged")
+            return
+        yield self.report_item(response, response.meta.get("page_url"), response.meta.get("page_meta", {}),
+                               content_key=hashlib.sha256(response.body).hexdigest(), role="attachment")
+
+    def report_body(self, response):
+        try:
+            root = lxml.html.document_fromstring(response.body)
+        except (ValueError, lxml.etree.ParserError):
+            return None
+        for xp in self.body_xpaths:
+            found = root.xpath(xp)
+            if found:
+                return found[0]
+        return root.find("body")
+
+    def document_links(self, response, body):
+        if body is None:
+            return []
+        links = []
+        for a in body.iter("a"):
+            href = (a.get("href") or "").strip()
+            if href and (DOCUMENT_EXT.search(href) or DOWNFILE.search(href)):
+                url = urljoin(response.url, href)
+                if url not in links and self.in_scope(url):
+                    links.append(url)
+        return links
+
+    def is_soft_404(self, response):
+        head = response.body[:30000].decode("utf-8", "ignore")
+        return len(response.body) < 30000 and any(m in head for m in ("页面不存在", "404 Not Found", "您访问的页面不存在"))
+
+    def report_item(self, response, page_url, meta, content_key, role):
+        charset = None
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        m = re.search(r"charset=([\w-]+)", ctype, re.I)
+        if m:
+            charset = m.group(1)
+        return {
+            "source_id": self.source["id"], "url": response.url, "page_url": page_url or response.url,
+            "canonical_url": canonical_url(response.url),
+            "canonical_page_url": canonical_url(page_url or response.url), "role": role,
+            "index_no": meta.get("index_no"), "publisher": meta.get("publisher"),
+            "written_date": meta.get("written_date"), "published_date": meta.get("published_date"),
+            "list_title": meta.get("list_title"), "page_title": meta.get("title"),
+            "body": response.body, "content_type": ctype, "header_charset": charset,
+            "content_key": content_key, "http_status": response.status,
+            "previous_sha256": response.meta.get("previous_sha256"),
+            "warc_file": response.meta.get("warc_file"), "warc_record_id": response.meta.get("warc_record_id"),
+            "fetched_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+
+
+def _key(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
