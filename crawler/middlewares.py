@@ -26,6 +26,11 @@ class ArchiveMiddleware:
 
     def __init__(self, crawler):
         self.res = shared(crawler.settings)
+        self.crawler = crawler
+
+    def _source(self, request):
+        # robots.txt requests come from Scrapy itself, without our meta: they belong to this crawler's source
+        return request.meta.get("source_id") or self.crawler.spider.source["id"]
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -38,14 +43,14 @@ class ArchiveMiddleware:
             response.body, protocol=getattr(response, "protocol", None) or "HTTP/1.1")
         request.meta["warc_record_id"] = record_id
         request.meta["warc_file"] = self.res.archive.name
-        self.res.run.count(request.meta.get("source_id", "?"), "pages_fetched")
+        self.res.run.count(self._source(request), "pages_fetched")
         return response
 
     def process_exception(self, request, exception, spider=None):
         # nothing came back to archive; the attempt itself is recorded, so the archive tells all
         self.res.archive.write_metadata(request.url, None, {
             "kind": "fetch_error", "url": request.url, "error": type(exception).__name__,
-            "message": str(exception)[:500], "source_id": request.meta.get("source_id")})
+            "message": str(exception)[:500], "source_id": self._source(request)})
         return None
 
 

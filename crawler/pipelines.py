@@ -7,6 +7,7 @@ import json
 import logging
 
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from pipelines.archive import store_blob
@@ -96,11 +97,18 @@ class ParseStorePipeline:
         if self.out:
             self.out.close()
 
-    def process_item(self, item, spider=None):
-        d = deferToThread(parse_bytes, item["body"], item["url"], item["content_type"], item["header_charset"])
-        d.addCallback(self._stored, item)
-        d.addErrback(self._failed, item)
-        return d
+    async def process_item(self, item, spider=None):
+        try:
+            result = await maybe_deferred_to_future(deferToThread(
+                parse_bytes, item["body"], item["url"], item["content_type"], item["header_charset"]))
+            return self._stored(result, item)
+        except DropItem:
+            raise
+        except Exception as e:  # keep going; the next run fetches this document again in full
+            log.exception("processing %s failed", item["url"])
+            self.res.state.forget(item["canonical_url"])
+            self.res.run.fail(item["source_id"], item["url"], f"processing_{type(e).__name__}")
+            raise DropItem(f"processing failed: {e}") from e
 
     def _stored(self, result, item):
         record = record_of(item)
@@ -113,10 +121,3 @@ class ParseStorePipeline:
         self.out.write(json.dumps({"record": record, "result": result}, ensure_ascii=False) + "\n")
         self.out.flush()
         return {k: v for k, v in item.items() if k != "body"}
-
-    def _failed(self, failure, item):
-        # keep going; the next run fetches this document again in full
-        log.error("processing %s failed: %s", item["url"], failure.getErrorMessage())
-        self.res.state.forget(item["canonical_url"])
-        self.res.run.fail(item["source_id"], item["url"], f"processing_{failure.type.__name__}")
-        raise DropItem(f"processing failed: {failure.getErrorMessage()}")

@@ -27,6 +27,16 @@ def crawl_settings(data_dir="data", replica=None, db=None, overrides=None):
     return settings
 
 
+def politeness_slots(sources, scale=1.0):
+    """Each source's delay and concurrency, per host (Scrapy download slots are per host)."""
+    slots = {}
+    for source in sources:
+        p = source.get("politeness", {})
+        for host in source["allowed_hosts"]:
+            slots[host] = {"delay": p.get("download_delay", 1.0) * scale, "concurrency": p.get("concurrency", 2)}
+    return slots
+
+
 def run_crawl(source_ids=None, data_dir="data", replica=None, db=None, overrides=None, generic=False,
               registry=None):
     """Crawl the chosen sources (all when None); `generic` treats every portal as of unknown platform."""
@@ -36,7 +46,9 @@ def run_crawl(source_ids=None, data_dir="data", replica=None, db=None, overrides
         if unknown:
             raise SystemExit(f"unknown source ids: {', '.join(sorted(unknown))}")
         sources = [s for s in sources if s["id"] in source_ids]
-    process = CrawlerProcess(crawl_settings(data_dir, replica, db, overrides), install_root_handler=True)
+    settings = crawl_settings(data_dir, replica, db, overrides)
+    settings.set("DOWNLOAD_SLOTS", politeness_slots(sources, settings.getfloat("NIANBAO_POLITENESS_SCALE", 1.0)))
+    process = CrawlerProcess(settings)
     for source in sources:
         spider = GenericSpider if generic else SPIDERS[source["platform"]]
         process.crawl(spider, source=source)

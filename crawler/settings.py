@@ -51,6 +51,7 @@ EXTENSIONS = {"crawler.runlog.RunLog": 500}
 # Where things go (nianbao crawl sets these from its options).
 NIANBAO_DATA_DIR = "data"
 NIANBAO_REPLICA = None  # e.g. "http://127.0.0.1:8800": route every real host name to the local replica
+NIANBAO_POLITENESS_SCALE = 1.0  # multiplies the registry's per-source delays; 0 for the local replica
 BACKOFF_MAX_TRIES = 4
 BACKOFF_BASE_DELAY = 1.0
 

@@ -56,9 +56,6 @@ class ReportSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.res = shared(crawler.settings)
-        politeness = spider.source.get("politeness", {})
-        if "download_delay" in politeness:
-            spider.download_delay = politeness["download_delay"]
         spider.res.run.source(spider.source["id"])["robots"] = spider.source["robots"]
         spider.logger.info("source %s: robots.txt policy %s", spider.source["id"], spider.source["robots"])
         return spider
