@@ -36,9 +36,11 @@ def extract_pdf(data, header_charset=None):
     except ExtractError:
         raise
     except Exception as e:  # pdfminer raises many types for damaged files; each means unreadable
+        if e.args and isinstance(e.args[0], Exception):
+            e = e.args[0]  # pdfplumber wraps pdfminer's exception: the inner one says what went wrong
         name = type(e).__name__
-        if "Password" in name or "Encrypt" in name or "password" in str(e).lower():
-            raise ExtractError("encrypted", f"the PDF is encrypted and cannot be opened: {name}")
+        if "Password" in name or "Encrypt" in name:
+            raise ExtractError("encrypted", f"the PDF is encrypted with a password and cannot be opened ({name})")
         raise ExtractError("malformed_pdf", f"the PDF cannot be read: {name}: {e}"[:300])
 
 
