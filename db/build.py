@@ -1,0 +1,65 @@
+"""Rebuild the whole database from the archive alone, re-parsing every archived document.
+
+This is how parser improvements reach the published data. The new database is written beside the
+old one and moved into place at the end, so a server never sees a half-built file.
+"""
+import os
+import time
+from pathlib import Path
+
+from pipelines.parse import parse_bytes
+
+from .store import Store
+
+
+def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=None, progress=None):
+    """reports_iter yields (record, body bytes); default: pipelines.archive.iter_reports(archive_dir).
+    Returns counts: documents, reports (stored versions), parse_errors, seconds."""
+    if reports_iter is None:
+        from pipelines.archive import iter_reports
+        reports_iter = iter_reports(archive_dir)
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(db_path.name + ".building")
+    if tmp.exists():
+        tmp.unlink()
+    started = time.monotonic()
+    store = Store(tmp)
+    counts = {"documents": 0, "parse_errors": 0}
+    try:
+        for source in sources:
+            store.add_source(source)
+        for record, body in reports_iter:
+            result = parse_bytes(body, filename=record["url"], content_type=record.get("content_type") or "")
+            if "text" not in result and "text" not in record:
+                record = dict(record, text=plain_text(body, result))
+            store.add_report(record, result)
+            counts["documents"] += 1
+            counts["parse_errors"] += "error" in result
+            if progress and counts["documents"] % 100 == 0:
+                progress(counts["documents"])
+        for run in runs:
+            store.add_run(run)
+        store.refresh_health(as_of)
+        store.finish()
+        counts["reports"] = store.db["reports"].count
+    finally:
+        store.close()
+    os.replace(tmp, db_path)
+    counts["seconds"] = round(time.monotonic() - started, 2)
+    return counts
+
+
+def plain_text(body, result):
+    """The document's text for search, until the parse result carries it (asked of the parser's owner)."""
+    fmt = result.get("format")
+    if "error" in result or fmt not in ("html", "text"):
+        return None
+    try:
+        if fmt == "html":
+            from pipelines.extract.html import extract_html as extract
+        else:
+            from pipelines.extract.text import extract_text as extract
+        return extract(body).text
+    except Exception:  # search text is a convenience: never let it stop a build
+        return None

@@ -1,0 +1,71 @@
+"""Chinese full-text search: a trigram index for terms of 3+ characters, a bigram index for 1-2.
+
+SQLite's tokenizers do not segment Chinese. FTS5's trigram tokenizer finds any substring of three or
+more characters, but most Chinese words have two (郑州, 公开). So each report is also cut here into its
+distinct single characters and character pairs, stored as space-separated tokens in a contentless
+FTS5 table: a 1- or 2-character term is then one exact token lookup.
+"""
+import re
+import unicodedata
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def normalize(text):
+    """NFKC, lower case, and no spaces between Chinese characters (PDF text is often spaced out)."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return _CJK_GAP.sub("", text)
+
+
+def bigram_tokens(*texts):
+    """Distinct unigrams and bigrams of every Chinese run, plus Latin words and numbers."""
+    tokens = set()
+    for text in texts:
+        text = normalize(text)
+        for run in _CJK_RUN.findall(text):
+            tokens.update(run)
+            tokens.update(run[i:i + 2] for i in range(len(run) - 1))
+        tokens.update(w for w in _WORD.findall(_CJK_RUN.sub(" ", text)) if len(w) <= 2)
+    return " ".join(sorted(tokens))
+
+
+def _quote(term):
+    return '"' + term.replace('"', '""') + '"'
+
+
+def terms(query):
+    """The search terms of a query string: split on whitespace, normalized, empty ones dropped."""
+    return [t for t in (normalize(part) for part in (query or "").split()) if t]
+
+
+def match_clauses(query, id_column="id"):
+    """SQL conditions (ANDed) and params restricting reports to those containing every term."""
+    where, params = [], {}
+    for i, term in enumerate(terms(query)):
+        key = f"nb_term_{i}"
+        if len(term) >= 3:
+            where.append(f"{id_column} in (select rowid from reports_fts where reports_fts match :{key})")
+        else:
+            where.append(f"{id_column} in (select rowid from reports_bigrams where reports_bigrams match :{key})")
+        params[key] = _quote(term)
+    return where, params
+
+
+def derived_text(parse_result):
+    """Stand-in text when neither the parse result nor the record carries the report's text:
+    title, agency and the labels of the table rows the parser found."""
+    from pipelines import template as T
+    parts = [parse_result.get("title") or "", parse_result.get("agency") or ""]
+    labels = {**T.PROACTIVE_ITEM_LABELS, **T.APPLICATION_LABELS, **T.REVIEW_GROUP_LABELS}
+    seen = dict.fromkeys(c["item"] for c in parse_result.get("cells") or [])
+    parts += [labels.get(item, "") for item in seen]
+    if any(T.GROUP_OF_ROW.get(item) == "withheld" for item in seen):
+        parts.append(T.APPLICATION_GROUPS["withheld"])
+    return "\n".join(p for p in parts if p)
+
+
+def report_text(record, parse_result):
+    return parse_result.get("text") or record.get("text") or derived_text(parse_result)

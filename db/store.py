@@ -1,0 +1,210 @@
+"""The store: crawled documents and their parse results in, one SQLite database out.
+
+Loading is idempotent. A document is known by its URL or, failing that, by its 索引号 within the
+source: the same bytes again add nothing; different bytes become a new version, and the old version
+stays with all its values (is_current marks the latest).
+"""
+import datetime as dt
+import json
+import re
+
+import sqlite_utils
+
+from . import schema, search, totals
+from .classify import level_of
+
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def original_path(sha256):
+    return f"/-/original/{sha256}"
+
+
+class Store:
+    def __init__(self, path):
+        self.db = sqlite_utils.Database(path)
+        # rollback journal, not WAL: the published file is opened read-only and immutable (datasette -i)
+        self.db.execute("pragma journal_mode = delete")
+        self.db.execute("pragma synchronous = normal")
+        schema.create(self.db)
+        self._sources = {}
+
+    def close(self):
+        self.db.conn.close()
+
+    # --- sources ---------------------------------------------------------------------------------
+
+    def add_source(self, source):
+        known = set(schema.TABLES["sources"]["columns"]) - {"extra"}
+        row = {k: v for k, v in source.items() if k in known}
+        if isinstance(row.get("start_urls"), (list, tuple)):
+            row["start_urls"] = json.dumps(row["start_urls"], ensure_ascii=False)
+        extra = {k: v for k, v in source.items() if k not in known}
+        row["extra"] = json.dumps(extra, ensure_ascii=False, default=str) if extra else None
+        self.db["sources"].upsert(row, pk="id")
+        self._sources.pop(row["id"], None)
+
+    def _source(self, source_id):
+        if source_id not in self._sources:
+            rows = list(self.db.query("select * from sources where id = ?", [source_id]))
+            if not rows and source_id is not None:
+                self.db["sources"].insert({"id": source_id, "name": source_id}, ignore=True)
+                rows = [{"id": source_id}]
+            self._sources[source_id] = rows[0] if rows else {}
+        return self._sources[source_id]
+
+    # --- reports ---------------------------------------------------------------------------------
+
+    def add_report(self, record, parse_result):
+        """Store one crawled document with its parse result; return the id of its stored version."""
+        sha = record.get("sha256") or parse_result.get("sha256")
+        with self.db.conn:
+            previous = self._find_document(record, parse_result, sha)
+            if previous and previous["sha256"] == sha:
+                self._seen_again(previous, record)
+                return previous["id"]
+            row = self._report_row(record, parse_result, sha, previous)
+            if previous:
+                self.db.execute("update reports set is_current = 0 where doc_id = ?", [previous["doc_id"]])
+            report_id = self.db["reports"].insert(row).last_pk
+            if not previous:
+                self.db.execute("update reports set doc_id = ? where id = ?", [report_id, report_id])
+            self._insert_details(report_id, record, parse_result)
+        return report_id
+
+    def _find_document(self, record, parse_result, sha):
+        """The current version of the document this record is a fetch of, or None."""
+        found = self._current("url = ?", [record["url"]])
+        if not found and record.get("index_no"):
+            # same 索引号 at a new URL: the same document only in the same role (the page itself, or
+            # an attachment of the same format), so a page and its PDF never pass for versions
+            is_page = record["url"] == (record.get("page_url") or record["url"])
+            found = self._current(
+                "source_id = ? and index_no = ? and (url = coalesce(page_url, url)) = ? and format is ?",
+                [record.get("source_id"), record["index_no"], is_page, parse_result.get("format")])
+        if not found:
+            # the same bytes under a second URL of the same source: one document, not two
+            found = self._current("source_id = ? and sha256 = ?", [record.get("source_id"), sha])
+        return found
+
+    def _current(self, where, params):
+        rows = list(self.db.query(f"select id, doc_id, version, sha256, last_seen_at from reports "
+                                  f"where is_current = 1 and {where} order by id desc limit 1", params))
+        return rows[0] if rows else None
+
+    def _seen_again(self, previous, record):
+        fetched = record.get("fetched_at")
+        if fetched and (previous["last_seen_at"] or "") < fetched:
+            self.db.execute("update reports set last_seen_at = ? where id = ?", [fetched, previous["id"]])
+
+    def _report_row(self, record, result, sha, previous):
+        source = self._source(record.get("source_id"))
+        checks = result.get("checks") or []
+        agency = result.get("agency") or record.get("publisher")
+        year = result.get("year") or _year_from(record.get("list_title"))
+        return {
+            "doc_id": previous["doc_id"] if previous else None,
+            "version": previous["version"] + 1 if previous else 1,
+            "is_current": 1,
+            "source_id": record.get("source_id"),
+            "agency": agency,
+            "region": record.get("region") or source.get("region"),
+            "level": level_of(agency) or source.get("level"),
+            "year": year,
+            "template": result.get("template"),
+            "title": result.get("title") or record.get("list_title"),
+            "list_title": record.get("list_title"),
+            "publisher": record.get("publisher"),
+            "written_date": record.get("written_date"),
+            "published_date": record.get("published_date"),
+            "index_no": record.get("index_no"),
+            "url": record["url"],
+            "page_url": record.get("page_url"),
+            "archived_original": original_path(sha),
+            "content_type": record.get("content_type"),
+            "http_status": record.get("http_status"),
+            "format": result.get("format"),
+            "bytes": result.get("bytes"),
+            "sha256": sha,
+            "warc_file": record.get("warc_file"),
+            "warc_record_id": record.get("warc_record_id"),
+            "fetched_at": record.get("fetched_at"),
+            "last_seen_at": record.get("fetched_at"),
+            "parse_status": result.get("error") or "ok",
+            "parse_message": result.get("message"),
+            "values_count": len(result.get("cells") or []),
+            "checks_passed": sum(c.get("status") == "pass" for c in checks),
+            "checks_failed": sum(c.get("status") == "fail" for c in checks),
+            "checks_not_checkable": sum(c.get("status") == "not_checkable" for c in checks),
+            "warnings": json.dumps(result.get("warnings") or [], ensure_ascii=False),
+        }
+
+    def _insert_details(self, report_id, record, result):
+        cells = result.get("cells") or []
+        values = [{"report_id": report_id, "section": c["section"], "item": c["item"], "measure": c["measure"],
+                   "value": c.get("value"), "raw": c.get("raw"), "status": c.get("status"), "unit": c.get("unit"),
+                   "loc": json.dumps(c.get("loc"), ensure_ascii=False) if c.get("loc") is not None else None}
+                  for c in cells]
+        # a key printed twice keeps its first cell; the parser's warnings say why
+        self.db["report_values"].insert_all(values, ignore=True)
+        failed = [{"report_id": report_id, "rule": c.get("rule"), "scope": c.get("where"),
+                   "expected": c.get("expected"), "actual": c.get("actual"), "status": c.get("status"),
+                   "cells": json.dumps(c.get("cells"), ensure_ascii=False) if c.get("cells") else None}
+                  for c in result.get("checks") or [] if c.get("status") != "pass"]
+        if failed:
+            self.db["failed_checks"].insert_all(failed)
+        self.db["report_totals"].insert(dict(totals.report_totals(cells), report_id=report_id), replace=True)
+        title, agency = result.get("title") or record.get("list_title") or "", result.get("agency") or ""
+        text = search.report_text(record, result)
+        self.db.execute("insert into reports_fts(rowid, title, agency, text) values (?, ?, ?, ?)",
+                        [report_id, search.normalize(title), search.normalize(agency), search.normalize(text)])
+        self.db.execute("insert into reports_bigrams(rowid, tokens) values (?, ?)",
+                        [report_id, search.bigram_tokens(title, agency, text)])
+
+    # --- runs and health -------------------------------------------------------------------------
+
+    def add_run(self, summary):
+        per_source = summary.get("sources") or {}
+        rows = []
+        for source_id, s in per_source.items():
+            self._source(source_id)
+            reasons = s.get("failures") or {}
+            failures = sum(reasons.values()) if isinstance(reasons, dict) else int(reasons or 0)
+            answered = (s.get("pages_fetched") or 0) + (s.get("not_modified") or 0)
+            rows.append({"run_id": summary["run_id"], "source_id": source_id,
+                         "ok": int(answered > 0 and not s.get("blocked")),
+                         "pages_fetched": s.get("pages_fetched") or 0, "new": s.get("new") or 0,
+                         "changed": s.get("changed") or 0, "unchanged": s.get("unchanged") or 0,
+                         "not_modified": s.get("not_modified") or 0, "failures": failures,
+                         "failure_reasons": json.dumps(reasons, ensure_ascii=False),
+                         "blocked": int(s.get("blocked") or 0),
+                         "failed_urls": json.dumps(s.get("failed_urls") or [], ensure_ascii=False)})
+        run = {"run_id": summary["run_id"], "started_at": summary.get("started_at"),
+               "finished_at": summary.get("finished_at"), "sources": len(rows),
+               "blocked": sum(1 for r in rows if r["blocked"])}
+        for key in ("pages_fetched", "new", "changed", "unchanged", "not_modified", "failures"):
+            run[key] = sum(r[key] for r in rows)
+        with self.db.conn:
+            self.db["crawl_runs"].insert(run, replace=True)
+            self.db["crawl_run_sources"].insert_all(rows, replace=True)
+
+    def refresh_health(self, as_of=None):
+        """Recompute source_health. as_of (a date, default today UTC) fixes which report year is due."""
+        from .health import health_rows
+        rows = health_rows(self.db, as_of or dt.datetime.now(dt.timezone.utc).date())
+        with self.db.conn:
+            self.db.execute("delete from source_health")
+            self.db["source_health"].insert_all(rows)
+        return rows
+
+    def finish(self):
+        """After a load: refresh statistics and compact the search indexes for a read-only life."""
+        with self.db.conn:
+            self.db.execute("insert into reports_fts(reports_fts) values ('optimize')")
+            self.db.execute("insert into reports_bigrams(reports_bigrams) values ('optimize')")
+        self.db.execute("analyze")
+
+
+def _year_from(text):
+    m = _YEAR.search(text or "")
+    return int(m.group(1)) if m else None
