@@ -30,11 +30,13 @@ def extract_html(data, header_charset=None):
     doc = Document(format="html", meta=_meta(root))
     doc.meta["encoding"] = encoding
     tables = list(root.iter("table"))
-    for script in _embedded_reports(root):
-        tables.extend(script.iter("table"))
+    embedded = list(_embedded_reports(root))
+    for fragment in embedded:
+        tables.extend(fragment.iter("table"))
     for t, table in enumerate(tables):
         doc.rows.extend(table_rows(table, t))
-    doc.text = page_text(root)
+    # the text of a report held in a script belongs to the document (its title may be only there)
+    doc.text = "\n".join([page_text(root)] + [page_text(f, ".//text()") for f in embedded])
     return doc
 
 
@@ -100,8 +102,9 @@ def _meta(root):
     return meta
 
 
-def page_text(root):
-    texts = root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+def page_text(root, scope="//body//text()"):
+    # link texts are navigation (menus, lists of other reports), never the report itself
+    texts = root.xpath(scope + "[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)]")
     return "\n".join(t for t in (clean(x) for x in texts) if t)
 
 

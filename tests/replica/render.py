@@ -480,13 +480,15 @@ _SAME = object()
 
 
 def render_page_html(report, *, charset="utf-8", site_chrome=True, declared=_SAME, bom=False,
-                     header_meta=True, **variation):
+                     header_meta=True, page_title="full", **variation):
     """A whole report page as served, encoded in `charset`.
 
     declared: the charset the page's <meta> names (default: `charset`; None: no <meta charset>; a
     different name gives a page that lies about its encoding). A gb2312/gbk page is encoded gb18030,
     as real servers holding GBK-only characters such as 瀍 do. bom: prefix a byte-order mark.
     header_meta: CMS <meta name="ArticleTitle"> tags in the head (Hanweb/TRS style).
+    page_title: "full" (<title>报告标题_栏目_网站</title>) or "site" (the site's name only, as many CMSs do).
+    The chrome's side column lists the agency's earlier reports, before the article in source order.
     """
     m = report["meta"]
     title = m.get("title") or ""
@@ -494,7 +496,8 @@ def render_page_html(report, *, charset="utf-8", site_chrome=True, declared=_SAM
     head = []
     if declared:
         head.append(f'<meta http-equiv="Content-Type" content="text/html; charset={declared}" />')
-    head.append(f"<title>{html.escape(title)}_政府信息公开年报_{html.escape(_site(m))}</title>")
+    shown = f"{title}_政府信息公开年报_{_site(m)}" if page_title == "full" else _site(m)
+    head.append(f"<title>{html.escape(shown)}</title>")
     if header_meta and site_chrome:
         head.append(f'<meta name="ArticleTitle" content="{html.escape(title)}" />')
         head.append(f'<meta name="PubDate" content="{(m.get("year") or 2000) + 1}-01-20 09:30" />')
@@ -530,12 +533,16 @@ def _chrome_top(meta):
     site = html.escape(_site(meta))
     nav = "".join(f'<li><a href="/{slug}/">{name}</a></li>' for slug, name in
                   [("", "首页"), ("zwgk", "政务公开"), ("zwfw", "政务服务"), ("hdjl", "互动交流"), ("zjxx", "走进本地")])
+    agency, year = html.escape(meta.get("agency") or ""), meta.get("year") or 2000
+    earlier = "".join(f'<li><a href="/zwgk/xxgknb/{y}/">{agency}{y}年政府信息公开工作年度报告</a></li>'
+                      for y in range(year - 1, year - 4, -1))
     return (f'<div class="header"><table class="top" width="100%"><tr><td><a href="/">{site}</a></td>'
             '<td class="right"><a href="/wza/">无障碍</a> | <a href="/en/">English</a> | '
             '<a href="/search/">搜索</a></td></tr></table>\n'
             f'<ul class="nav">{nav}</ul></div>\n'
             '<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; '
-            '<a href="/zwgk/xxgknb/">政府信息公开年报</a></div>\n')
+            '<a href="/zwgk/xxgknb/">政府信息公开年报</a></div>\n'
+            f'<div class="left"><h3>往年年报</h3><ul>{earlier}</ul></div>\n')
 
 
 def _article_info(meta):
