@@ -9,10 +9,38 @@ pipelines/template.py, so the replica says exactly what the parser expects to re
               "applications": {...}, "review_litigation": {...}}
 """
 import io
+import json
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipelines import template as T
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def seed_reports():
+    """{name: report} for the five seed truths (../shared/seeds), the reports the tests render."""
+    return {p.name[:3]: json.loads(p.read_text()) for p in sorted(SEEDS.glob("*.truth.json"))}
+
+
+def differences(result, report):
+    """Where a parse result differs from the report it was rendered from: values, template, agency, year."""
+    diffs = []
+    for section in ("proactive", "applications", "review_litigation"):
+        got = result.get(section) or {}
+        for row, cols in report[section].items():
+            for col, want in cols.items():
+                have = (got.get(row) or {}).get(col, "MISSING")
+                if have != want or type(have) is not type(want):
+                    diffs.append(f"{section}.{row}.{col}: want {want!r} got {have!r}")
+        diffs += [f"{section}.{row}: not in the report" for row in got if row not in report[section]]
+    meta = report["meta"]
+    for key in ("template", "agency", "year"):
+        if str(result.get(key)) != str(meta[key]):
+            diffs.append(f"{key}: want {meta[key]!r} got {result.get(key)!r}")
+    return diffs
+
 
 # -- layout ---------------------------------------------------------------------------------------
 
@@ -312,6 +340,20 @@ def render_pdf(report, *, page_break_in_table=True, wrap_labels=True, ruled=True
         else:
             story.append(_table(item, styles, total, wrap_labels, ruled))
     doc.build(story)
+    return out.getvalue()
+
+
+def render_pdf_pages(grids, ruled=True):
+    """Each grid as a table on a page of its own (for hand-made page-break cases)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import PageBreak, SimpleDocTemplate
+    _register_font()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=60, rightMargin=60, topMargin=50, bottomMargin=50)
+    story = []
+    for grid in grids:
+        story += [_table(grid, _styles(8), A4[0] - 120, True, ruled), PageBreak()]
+    doc.build(story[:-1])
     return out.getvalue()
 
 
