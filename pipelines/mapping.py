@@ -20,7 +20,13 @@ class _Row:
         self.parsed = [parse_value(c.text) for c in cells]
         label_idx = [i for i, c in enumerate(cells) if c.text.strip() and self.parsed[i][1] not in VALUE_LIKE]
         self.labels = [T.normalize_label(cells[i].text) for i in label_idx]
-        start = label_idx[-1] + 1 if label_idx else 0
+        # the row is named by its own last label: a rowspan copy pushed to the right of it (a group
+        # whose rows were dropped or miscounted) is context, not the row's name
+        own = [i for i in label_idx if not cells[i].spanned]
+        if own and own[-1] != label_idx[-1]:
+            self.labels = [l for i, l in zip(label_idx, self.labels) if i != own[-1]] + \
+                [T.normalize_label(cells[own[-1]].text)]
+        start = own[-1] + 1 if own else (label_idx[-1] + 1 if label_idx else 0)
         # rowspan copies are not values of this row; only cells that begin here count
         self.values = [(cells[i], self.parsed[i]) for i in range(start, len(cells)) if not cells[i].spanned]
         self.joined = "".join(self.labels)

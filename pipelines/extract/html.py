@@ -17,6 +17,8 @@ _WS = re.compile(r"[\s\u00a0\u3000]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
 _JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_OPENED = re.compile(r"<(html|body)[\s>]", re.I)
+_CLOSED = re.compile(r"</(html|body)\s*>", re.I)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": ""}
 
 
@@ -29,6 +31,9 @@ def extract_html(data, header_charset=None):
     root = parse_markup(text)
     doc = Document(format="html", meta=_meta(root))
     doc.meta["encoding"] = encoding
+    if _OPENED.search(text[:4096]) and not _CLOSED.search(text[-2048:]):
+        # a page cut in transfer: the last row found may be cut too, and what follows is missing
+        doc.warnings.append("the page ends without </html> or </body>: it may be truncated")
     tables = list(root.iter("table"))
     embedded = list(_embedded_reports(root))
     for fragment in embedded:
