@@ -1,0 +1,115 @@
+"""www.pingtan.gov.cn: the real pages of ../shared/corpus/pingtan/, byte for byte, under their real paths.
+
+    /zwgk/zfxxgk/zfxxgknb/  (also index.htm, nlist.htm)   the real list page: 10 reports 2016-2025, no paging
+    /zwgk/zfxxgk/zfxxgknb/YYYYMM/tYYYYMMDD_<id>.htm       4 real report pages (2017, 2019, 2021, 2023);
+                                                           the other 6 are generated reports in the real page's chrome
+The list links are relative (./202403/t20240308_87885.htm); report body: div.article_content > div.TRS_Editor
+(the 2017 and 2021 real pages have no TRS_Editor wrapper); meta ArticleTitle, PubDate, ContentSource, Url.
+"""
+import html
+import json
+import re
+from datetime import date, datetime
+
+from tests.replica.catalog import ReportEntry
+from tests.replica.sites.base import Column, Item, Site
+from tests.replica.sites.common import (CST, SHARED, Resource, generated, report_fragment, truth_of)
+
+HOST = "www.pingtan.gov.cn"
+BASE = "/zwgk/zfxxgk/zfxxgknb/"
+CORPUS = SHARED / "corpus" / "pingtan"
+AGENCY = "平潭综合实验区管理委员会"
+LIST_LINK = re.compile(r'<a href="\./(\d{6}/t(\d{8})_(\d+)\.htm)" target="_blank" title="([^"]+)">.*?</a>\s*</dd>\s*'
+                       r'<dd[^>]*>\s*(\d{4}-\d{2}-\d{2})', re.S)
+BODY = re.compile(r'(<div class="article_content article_content_01 font_family_cn">)(.*?)'
+                  r'(\s*</div>\s*</div>\s*<div class="article_attachment")', re.S)
+
+
+def _meta(page, name):
+    m = re.search(rf'<meta name="{name}" content="([^"]*)"', page)
+    return html.unescape(m.group(1)) if m else ""
+
+
+def swap_article(chrome, title, pubdate, doc_id, url, source, fragment):
+    """A real page with another article in it: title, meta tags, date line and body replaced."""
+    def sub(pattern, value, text):
+        return re.sub(pattern, lambda m: m.group(1) + value + m.group(2), text, count=1, flags=re.S)
+    t = chrome
+    esc = html.escape(title)
+    t = sub(r'(<meta name="ArticleTitle" content=")[^"]*(")', esc, t)
+    t = sub(r'(<meta name="PubDate" content=")[^"]*(")', pubdate, t)
+    t = sub(r'(<meta name="ContentSource" content=")[^"]*(")', html.escape(source), t)
+    t = sub(r'(<meta name="Url" content=")[^"]*(")', url, t)
+    t = sub(r'(<meta name="DocId" content=")[^"]*(")', str(doc_id), t)
+    t = sub(r"(<title>)[^_<]*(_)", esc, t)
+    t = sub(r'(<div class="article_title text_align_center">\s*)[^<]*?(\s*</div>)', esc, t)
+    t = sub(r'(<span class="article_source">来源：)[^<]*(</span>)', html.escape(source), t)
+    t = sub(r'(<span class="article_time bf-pass">时间：)[^<]*(</span>)', pubdate, t)
+    return BODY.sub(lambda m: m.group(1) + "<div class=TRS_Editor>" + fragment + "</div>" + m.group(3), t, count=1)
+
+
+class PingtanSite(Site):
+    platform = "pingtan"
+
+    def __init__(self, catalog):
+        super().__init__(HOST, catalog)
+        self.columns["zfxxgknb"] = Column("zfxxgknb", "政府信息公开年报")
+
+    def handle(self, req):
+        if req.path == BASE.rstrip("/"):
+            from tests.replica.sites.common import redirect
+            return redirect(BASE, 301)
+        doc = self.docs.get(req.path)
+        return doc.response() if doc else None
+
+
+def build(catalog):
+    site = PingtanSite(catalog)
+    listing = (CORPUS / "list-index.html").read_bytes()
+    list_doc = Resource(lambda: listing, "text/html; charset=utf-8", datetime(2026, 3, 13, 9, 0, tzinfo=CST))
+    for path in ("", "index.htm", "nlist.htm"):
+        site.docs[BASE + path] = list_doc
+
+    real = {}
+    for meta_file in CORPUS.glob("*/meta.json"):
+        page = (meta_file.parent / "source.html").read_bytes()
+        url = _meta(page.decode("utf-8"), "Url")
+        real[url] = (meta_file.parent, page)
+    chrome = (CORPUS / "2023" / "source.html").read_text(encoding="utf-8")
+
+    for rel, day, doc_id, title, listed in LIST_LINK.findall(listing.decode("utf-8")):
+        url = f"https://{HOST}{BASE}{rel}"
+        path = BASE + rel
+        year = int(re.search(r"(\d{4})年度", title).group(1))
+        if url in real:
+            folder, page = real[url]
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+            text = page.decode("utf-8")
+            pubdate = _meta(text, "PubDate")
+            source = re.search(r'<span class="article_source">来源：([^<]*)</span>', text).group(1)
+            report = {"meta": {k: meta[k] for k in ("title", "agency", "year", "template")},
+                      "proactive": truth.get("proactive", {}), "applications": truth.get("applications", {}),
+                      "review_litigation": truth.get("review_litigation", {})}
+            body, origin = (lambda page=page: page), f"corpus:{folder.name}"
+        else:
+            report = generated(AGENCY, year, seed=0)
+            report["meta"]["title"] = title
+            pubdate = f"{day[:4]}-{day[4:6]}-{day[6:]} 10:00"
+            source = "平潭综合实验区管委会办公室"
+            body = (lambda report=report, pubdate=pubdate, doc_id=doc_id, url=url, source=source, title=title:
+                    swap_article(chrome, title, pubdate, doc_id, url, source, report_fragment(report)).encode("utf-8"))
+            origin = "generated"
+        modified = datetime.strptime(pubdate, "%Y-%m-%d %H:%M").replace(tzinfo=CST)
+        site.docs[path] = Resource(body, "text/html; charset=utf-8", modified)
+        entry = ReportEntry(key=f"{HOST}{path}", url=url, host=HOST, column="zfxxgknb", platform="pingtan",
+                            format="html", formats=["html"], agency=report["meta"]["agency"], year=year,
+                            template=report["meta"]["template"], title=title, truth=truth_of(report), urls=[url],
+                            page_meta={"索引号": None, "发布机构": source, "成文日期": None,
+                                       "发布日期": pubdate[:10], "title": title},
+                            published=pubdate[:10], source=origin)
+        catalog.add(entry)
+        d = date.fromisoformat(listed)
+        site.columns["zfxxgknb"].items.append(Item(title, f"./{rel}", listed, entry, None, (d, int(doc_id))))
+    catalog.columns.append(site.column_info("zfxxgknb", f"https://{HOST}{BASE}", 10))
+    return [site]
