@@ -8,7 +8,7 @@ spaces (Chinese). A table running over a page break is stitched: header rows rep
 page are dropped, group cells cut by the break carry their label on, and a data row cut in two
 (label continued on the next page, no values there) is joined again.
 
-A PDF without ruled tables falls back to text lines, cells split at wide gaps. Text that maps to
+A page without ruled tables gives its text lines as rows instead, cells split at wide gaps. Text that maps to
 no Unicode (fonts without ToUnicode: '(cid:N)', U+FFFD, private-use code points) is refused, never
 read as numbers; pages that are only images mean a scan, which needs OCR.
 """
@@ -56,20 +56,21 @@ def _extract(pdf):
     if isinstance(info.get("Title"), str):
         doc.meta["pdf_title"] = info["Title"]  # often stale (a template's title): not trusted as the title
     _check_readable(pages, doc)
-    texts, tables = [], []
-    for p, page in enumerate(pages):
-        texts.append(page.extract_text() or "")
-        tables.extend(_page_tables(page, p))
-    doc.text = "\n".join(texts)
-    if tables:
-        for t, table in enumerate(tables):
-            for c in table.cells:
-                c.table = t
-        for table in _stitch(tables, pages):
-            doc.rows.extend(table.rows_of_cells())
-    else:
+    pages = [page.dedupe_chars() for page in pages]  # fake bold prints each character twice
+    doc.text = "\n".join(page.extract_text() or "" for page in pages)
+    tables = [table for p, page in enumerate(pages) for table in _page_tables(page, p)]
+    for t, table in enumerate(tables):
+        for c in table.cells:
+            c.table = t
+    _stitch(tables, pages)
+    if not tables:
         doc.warnings.append("no ruled tables: rows read from text lines")
-        for p, page in enumerate(pages):
+    for p, page in enumerate(pages):
+        on_page = [table for table in tables if table.page == p]
+        if on_page:
+            for table in on_page:
+                doc.rows.extend(table.rows_of_cells())
+        else:  # a page without rulings (prose, or a table laid out with spaces): its text lines
             doc.rows.extend(_line_rows(page, p))
     return doc
 
@@ -208,14 +209,10 @@ def _texts(cells):
 
 
 def _stitch(tables, pages):
-    """Join each table continued on the next page onto the one it continues."""
-    out = []
-    for table in tables:
-        prev = out[-1] if out else None
-        if prev and _continues(prev, table, pages):
+    """Make each table continued from the page before read on from the table it continues."""
+    for prev, table in zip(tables, tables[1:]):
+        if _continues(prev, table, pages):
             _join(prev, table)
-        out.append(table)
-    return out
 
 
 def _repeated_header(prev, table):
