@@ -46,9 +46,15 @@ def parse_bytes(data, filename="", content_type="", header_charset=None):
         reason, message = reasons.get(fmt, ("unknown_format", f"{fmt} files are not parsed"))
         return _error(result, reason, message)
     try:
-        doc = extract(data, header_charset=header_charset)
+        return _parse(dict(result), extract, data, header_charset)
     except ExtractError as e:
         return _error(result, e.reason, e.message)
+    except Exception as e:  # noqa: BLE001 - a parser bug on one document must not stop a batch
+        return _error(result, "parser_error", f"{type(e).__name__}: {e}")
+
+
+def _parse(result, extract, data, header_charset):
+    doc = extract(data, header_charset=header_charset)
     template, sections, cells, warnings = mapping.map_document(doc.rows)
     result.update(metadata.extract_metadata(doc))
     result["template"] = template

@@ -16,6 +16,13 @@ def _pad(text, width):
     return text + " " * max(0, width - _width(text))
 
 
+def _rjust(text, width):
+    return " " * max(0, width - _width(text)) + text
+
+
+MARK = "✗ "  # marks failed rows and checks even where there is no colour (a pipe, a log file)
+
+
 def render_summary(r, color=False):
     red, bold, end = (RED, BOLD, END) if color else ("", "", "")
     out = [f"{bold}{r.get('file')}{end}"]
@@ -28,25 +35,32 @@ def render_summary(r, color=False):
     if r["template"] == "free":
         out.append("  free-form report: no standard tables")
     failed = {(c["rule"], c["where"]) for c in r.get("checks", []) if c["status"] == "fail"}
+
+    def line(label, values, bad, col=8):
+        mark = MARK if bad else "  "
+        text = f"  {mark}{_pad(label, 32)}" + "".join(_rjust(_fmt(v), col) for v in values)
+        return f"{red}{text}{end}" if bad else text
+
     if r.get("proactive"):
         out.append(f"\n  {bold}二、主动公开{end}")
         for item, measures in r["proactive"].items():
             vals = "  ".join(f"{m}={_fmt(v)}" for m, v in measures.items())
             out.append(f"    {_pad(T.PROACTIVE_ITEM_LABELS.get(item, item), 22)}{vals}")
     if r.get("applications"):
-        out.append(f"\n  {bold}三、依申请公开{end}   " + " ".join(f"{l:>6}" for l in
-                   ["自然人", "商业", "科研", "公益", "法律", "其他", "总计"]))
+        out.append(f"\n  {bold}三、依申请公开{end}")
+        heads = ["自然人", "商业", "科研", "公益", "法律", "其他", "总计"]
+        out.append("    " + _pad("", 32) + "".join(_rjust(h, 8) for h in heads))
+        a_cols = [c for rule, c in failed if rule in ("A1", "A2")]
         for row, cols in r["applications"].items():
-            line = "".join(f"{_fmt(v):>8}" for v in cols.values())
-            label = _pad(T.APPLICATION_LABELS.get(row, row)[:14], 30)
-            bad = ("A3", row) in failed
-            out.append(f"    {red if bad else ''}{label}{line}{end if bad else ''}")
+            label = T.APPLICATION_LABELS.get(row, row)[:15]
+            out.append(line(label, cols.values(), ("A3", row) in failed))
+        if a_cols:
+            out.append(f"    {red}{MARK}columns that do not add up: {', '.join(sorted(set(a_cols)))}{end}")
     if r.get("review_litigation"):
-        out.append(f"\n  {bold}四、复议与诉讼{end}            维持    纠正    其他    未结    总计")
+        out.append(f"\n  {bold}四、复议与诉讼{end}")
+        out.append("    " + _pad("", 32) + "".join(_rjust(h, 10) for h in T.REVIEW_MEASURE_LABELS))
         for g, ms in r["review_litigation"].items():
-            line = "".join(f"{_fmt(v):>8}" for v in ms.values())
-            bad = ("L1", g) in failed
-            out.append(f"    {red if bad else ''}{_pad(T.REVIEW_GROUP_LABELS[g], 24)}{line}{end if bad else ''}")
+            out.append(line(T.REVIEW_GROUP_LABELS[g], ms.values(), ("L1", g) in failed, col=10))
     checks = r.get("checks", [])
     if checks:
         n_fail = sum(c["status"] == "fail" for c in checks)
@@ -54,7 +68,7 @@ def render_summary(r, color=False):
         out.append(f"\n  checks: {n_pass} pass, {n_fail} fail, {len(checks) - n_pass - n_fail} not checkable")
         for c in checks:
             if c["status"] == "fail":
-                out.append(f"    {red}{c['rule']} {c['where']}: expected {_fmt(c['expected'])}, "
+                out.append(f"    {red}{MARK}{c['rule']} {c['where']}: expected {_fmt(c['expected'])}, "
                            f"found {_fmt(c['actual'])}{end}")
     for w in r.get("warnings", []):
         out.append(f"  warning: {w}")

@@ -127,3 +127,16 @@ def test_a_recent_report_without_tables_is_flagged():
     result = parse_bytes(html.encode(), "r.html")
     assert (result["template"], result["year"]) == ("free", 2023)
     assert any("no standard tables" in w for w in result["warnings"])
+
+
+def test_a_parser_bug_on_one_document_is_an_error_result(monkeypatch):
+    """An unexpected exception becomes `parser_error` for that document, so a batch goes on."""
+    from pipelines import mapping
+
+    def boom(rows):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(mapping, "map_document", boom)
+    result = parse_bytes(PAGE, "page.html")
+    assert result["error"] == "parser_error" and "IndexError" in result["message"]
+    assert "applications" not in result and result["format"] == "html"

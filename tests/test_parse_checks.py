@@ -73,8 +73,12 @@ def test_summary_highlights_failed_checks():
     from pipelines.summary import render_summary
     report = generate_broken_report("郑州市人民政府", 2022, "2021", seed=1)
     result = parse_bytes(render_page_html(report), "broken.html")
+    _, row, col = report["meta"]["broken"].split(".")
     text = render_summary(result, color=True)
-    assert "\033[31mA2 " in text and "\033[31mA3 " in text
-    assert "2 fail" in text
+    assert f"\033[31m✗ A2 {col}: expected" in text and f"\033[31m✗ A3 {row}: expected" in text
+    assert "40 pass, 2 fail, 0 not checkable" in text
     plain = render_summary(result, color=False)
-    assert "\033[" not in plain and "A2 " in plain
+    assert "\033[" not in plain
+    marked = [l for l in plain.splitlines() if l.lstrip().startswith("✗")]
+    assert len(marked) == 4  # the row, the column note, the two checks
+    assert any(col in l for l in marked) and any(l.lstrip().startswith("✗ A3") for l in marked)
