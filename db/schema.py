@@ -203,6 +203,60 @@ TABLES = {
             "litigation_corrected": (float, "行政诉讼结果纠正", "Lawsuits: decision corrected"),
         },
     },
+    "agency_years": {
+        "description": ("每个机关每年一行的汇总（最新版本，供排名、同比和图表）", "One row per agency and year (current versions): for rankings, year-over-year and charts"),
+        "pk": ("agency", "year"),
+        "columns": {
+            "agency": (str, "报告机关", "Agency"),
+            "year": (int, "报告年度", "Report year"),
+            "region": (str, "地区", "Region"),
+            "level": (str, "行政层级", "Administrative level"),
+            "template": (str, "表格格式", "Template"),
+            "reports": (int, "该年度报告数（通常为 1）", "Reports for that year (usually 1)"),
+            "report_id": (int, "最新的报告版本编号", "Latest report version id"),
+            "new_received": (float, "本年新收申请", "New applications received"),
+            "results_total": (float, "办理结果总计", "Applications answered"),
+            "disclosed": (float, "予以公开", "Disclosed"),
+            "withheld": (float, "不予公开", "Withheld"),
+            "rejected": (float, "不予处理", "Rejected (not processed)"),
+            "refused": (float, "拒绝 = 不予公开 + 不予处理", "Refused = withheld + rejected"),
+            "refused_share": (float, "拒绝占办理结果总计的比例（0–1）", "Refused as a share of applications answered (0–1)"),
+            "review_total": (float, "行政复议总计", "Administrative reviews"),
+            "litigation_total": (float, "行政诉讼总计", "Lawsuits"),
+        },
+    },
+    "agencies": {
+        "description": ("每个机关一行：历年合计", "One row per agency: totals over all years"),
+        "pk": "agency",
+        "columns": {
+            "agency": (str, "报告机关", "Agency"),
+            "region": (str, "地区", "Region"),
+            "level": (str, "行政层级", "Administrative level"),
+            "first_year": (int, "最早报告年度", "First report year"),
+            "last_year": (int, "最新报告年度", "Latest report year"),
+            "years": (int, "有报告的年度数", "Years with a report"),
+            "new_received": (float, "历年新收申请合计", "New applications, all years"),
+            "results_total": (float, "历年办理结果合计", "Applications answered, all years"),
+            "refused": (float, "历年拒绝合计", "Refused, all years"),
+            "refused_share": (float, "拒绝比例（0–1）", "Refused share (0–1)"),
+        },
+    },
+    "year_summary": {
+        "description": ("全国（库中全部机关）逐年合计，供趋势图", "Totals per year over every agency in the database, for trend charts"),
+        "pk": "year",
+        "columns": {
+            "year": (int, "报告年度", "Report year"),
+            "agencies": (int, "机关数", "Agencies"),
+            "reports": (int, "报告数", "Reports"),
+            "new_received": (float, "新收申请", "New applications"),
+            "results_total": (float, "办理结果总计", "Applications answered"),
+            "refused": (float, "拒绝", "Refused"),
+            "refused_share": (float, "拒绝比例", "Refused share"),
+            "review_total": (float, "行政复议", "Administrative reviews"),
+            "litigation_total": (float, "行政诉讼", "Lawsuits"),
+            "reports_failing_checks": (int, "未通过校验的报告数", "Reports failing checks"),
+        },
+    },
 }
 
 FOREIGN_KEYS = {
@@ -211,6 +265,7 @@ FOREIGN_KEYS = {
     "failed_checks": [("report_id", "reports", "id")],
     "crawl_run_sources": [("run_id", "crawl_runs", "run_id"), ("source_id", "sources", "id")],
     "report_totals": [("report_id", "reports", "id")],
+    "agency_years": [("report_id", "reports", "id")],
 }
 
 INDEXES = [
@@ -221,6 +276,10 @@ INDEXES = [
     ("reports", ["is_current", "year", "agency"]),
     ("report_values", ["section", "item", "measure"]),
     ("failed_checks", ["report_id"]), ("failed_checks", ["rule"]),
+    ("reports", ["checks_failed"]),
+    ("agency_years", ["year", "new_received"]), ("agency_years", ["new_received"]),
+    ("agency_years", ["year", "refused"]), ("agency_years", ["refused"]),
+    ("agencies", ["new_received"]),
 ]
 
 TEXT_FIELDS = ("title", "agency", "text")
@@ -241,7 +300,7 @@ def create(db: sqlite_utils.Database):
     db.execute("create virtual table if not exists reports_fts using fts5("
                "title, agency, text, tokenize='trigram')")
     db.execute("create virtual table if not exists reports_bigrams using fts5("
-               "tokens, content='', detail='none', columnsize=0, tokenize='unicode61')")
+               "tokens, content='', detail='none', tokenize='unicode61')")
     codes.fill(db)
     create_views(db)
 

@@ -10,7 +10,7 @@ import re
 
 import sqlite_utils
 
-from . import schema, search, totals
+from . import schema, search, summary, totals
 from .classify import level_of
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -198,7 +198,8 @@ class Store:
         return rows
 
     def finish(self):
-        """After a load: refresh statistics and compact the search indexes for a read-only life."""
+        """After a load: summary tables, statistics, and search indexes compacted for a read-only life."""
+        summary.refresh(self.db)
         with self.db.conn:
             self.db.execute("insert into reports_fts(reports_fts) values ('optimize')")
             self.db.execute("insert into reports_bigrams(reports_bigrams) values ('optimize')")

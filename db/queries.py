@@ -1,0 +1,126 @@
+"""The canned queries a journalist needs, each a Datasette form with .json and .csv links.
+
+Optional parameters are written `(:p = '' or column = :p)`: an empty form field means "all".
+"Refused" = withheld (（三）不予公开, 8 rows) + rejected (（五）不予处理, 5 rows), total column; its share is
+refused / results_total (（七）总计). "Unavailable" (（四）无法提供) is not counted as refused.
+"""
+
+# latest report year whose deadline (31 March of the next year) has passed: see db/health.py
+DUE_YEAR = ("case when strftime('%m-%d', 'now') > '03-31' then cast(strftime('%Y', 'now') as integer) - 1 "
+            "else cast(strftime('%Y', 'now') as integer) - 2 end")
+
+CHART_TREND = "#g.mark=line&g.x_column=year&g.x_type=ordinal&g.y_column=new_received&g.y_type=quantitative"
+CHART_TOP = "#g.mark=bar&g.x_column=agency&g.x_type=nominal&g.y_column=new_received&g.y_type=quantitative"
+
+QUERIES = {
+    "top_agencies": {
+        "title": "收到申请最多的机关 · Top agencies by applications received",
+        "description": "按本年新收政府信息公开申请数排名；年度留空则为历年合计。Agencies ranked by new applications "
+                       "received (总计 column). Leave year empty for all years.",
+        "sql": """select agency, year, region, level, new_received, results_total, refused, refused_share
+from (
+  select agency, year, region, level, new_received, results_total, refused, refused_share
+  from agency_years where :year != '' and year = cast(:year as integer) and new_received is not null
+  union all
+  select agency, null as year, region, level, new_received, results_total, refused, refused_share
+  from agencies where :year = '' and new_received is not null
+)
+order by new_received desc limit 100""",
+        "params": ["year"],
+    },
+    "refused_share": {
+        "title": "各机关各年度拒绝申请的比例 · Share of requests refused, per agency and year",
+        "description": "拒绝 = 不予公开（8 项）+ 不予处理（5 项），比例 = 拒绝 ÷ 办理结果总计。无法提供不计为拒绝。"
+                       "Refused = withheld (8 rows of （三）) + rejected (5 rows of （五）); share = refused / results total. "
+                       "'Unavailable' (（四）) is not a refusal. Filters are optional.",
+        "sql": """select agency, year, region, level, results_total, withheld, rejected, refused,
+  round(refused_share, 4) as refused_share
+from agency_years
+where (:year = '' or year = cast(:year as integer))
+  and (:agency = '' or agency like '%' || :agency || '%')
+  and refused is not null
+order by refused desc limit 500""",
+        "params": ["year", "agency"],
+    },
+    "year_over_year": {
+        "title": "同比变化 · Year-over-year change in applications",
+        "description": "每个机关本年与上年新收申请数之差；年度留空则为已到期的最新年度。Change in new applications per agency "
+                       "from the year before. Empty year = the latest year already due.",
+        "sql": f"""with y as (select coalesce(nullif(:year, ''), {DUE_YEAR}) + 0 as year)
+select cur.agency, cur.year, prev.new_received as previous, cur.new_received as current,
+  cur.new_received - prev.new_received as change,
+  round((cur.new_received - prev.new_received) * 1.0 / nullif(prev.new_received, 0), 4) as change_share,
+  cur.region, cur.level
+from y join agency_years cur on cur.year = y.year
+join agency_years prev on prev.agency = cur.agency and prev.year = y.year - 1
+where (:agency = '' or cur.agency like '%' || :agency || '%')
+order by abs(cur.new_received - prev.new_received) desc limit 500""",
+        "params": ["year", "agency"],
+    },
+    "national_trend": {
+        "title": "全国逐年趋势 · National trend by year",
+        "description": "库中全部机关逐年合计，可在下方绘图。Totals per year over every agency in the database: chart below.",
+        "sql": "select year, agencies, reports, new_received, results_total, refused, round(refused_share, 4) as refused_share, "
+               "review_total, litigation_total, reports_failing_checks from year_summary order by year",
+        "params": [],
+    },
+    "failing_reports": {
+        "title": "未通过校验的报告 · Reports that fail their own arithmetic",
+        "description": "最新版本中勾稽关系不成立的报告及失败的规则（模板说明 §5）。Current reports whose tables do not add up, "
+                       "with the rules they fail.",
+        "sql": """select r.id as report_id, r.agency, r.year, r.template, r.checks_failed, r.checks_passed,
+  (select group_concat(rule || ':' || scope || ' ' || expected || '≠' || actual, '; ')
+     from failed_checks f where f.report_id = r.id and f.status = 'fail') as failures,
+  r.archived_original
+from reports r
+where r.is_current = 1 and r.checks_failed > 0 and (:year = '' or r.year = cast(:year as integer))
+order by r.checks_failed desc, r.year desc limit 500""",
+        "params": ["year"],
+    },
+    "missing_reports": {
+        "title": "应交未交的报告 · Reports missing this year",
+        "description": "有上一年度报告、但到本年度报告截止日（次年 3 月 31 日）后仍无报告的机关。年度留空则为已到期的最新年度。"
+                       "Agencies with a report for the year before and none for this year after its 31 March deadline. "
+                       "Empty year = the latest year already due.",
+        "sql": f"""with y as (select coalesce(nullif(:year, ''), {DUE_YEAR}) + 0 as year)
+select prev.agency, y.year as missing_year, prev.year as last_year, prev.region, prev.level,
+  prev.report_id as last_report_id
+from y join agency_years prev on prev.year = y.year - 1
+where not exists (select 1 from agency_years a where a.agency = prev.agency and a.year = y.year)
+order by prev.region, prev.agency limit 1000""",
+        "params": ["year"],
+    },
+    "agency_history": {
+        "title": "一个机关的全部历史 · One agency's full history",
+        "description": "某机关的每一份报告和每一个版本，以及关键数字。输入机关全称或其中一部分。Every report and version of one "
+                       "agency, with its key figures. Type the agency's name or part of it.",
+        "sql": """select r.agency, r.year, r.version, r.is_current, r.template, r.published_date, r.parse_status,
+  t.new_received, t.results_total, t.disclosed, t.refused, t.review_total, t.litigation_total,
+  r.checks_failed, r.id as report_id, r.url, r.archived_original
+from reports r left join report_totals t on t.report_id = r.id
+where r.id in (
+  select id from reports where agency = :agency
+  union all  -- no agency of exactly that name: look for it as part of a name
+  select id from reports where not exists (select 1 from reports where agency = :agency)
+    and length(:agency) >= 2 and agency like '%' || :agency || '%')
+order by r.agency, r.year, r.version limit 500""",
+        "params": ["agency"],
+    },
+    "search": {
+        "title": "全文搜索 · Full-text search",
+        "description": "在标题、机关和报告全文中搜索；一两个字的词（如“郑州”）用双字索引，三个字以上用三元组索引。"
+                       "Search titles, agencies and report text. 1–2 character terms (郑州) use the bigram index, longer ones "
+                       "the trigram index. The reports table's search box does the same, with facets.",
+        "sql": """select r.id as report_id, r.agency, r.year, r.title, r.version, r.is_current, r.archived_original
+from reports r
+where r.id in (
+  select rowid from reports_fts
+   where length(trim(:q)) >= 3 and reports_fts match '"' || replace(trim(:q), '"', '""') || '"'
+  union all
+  select rowid from reports_bigrams
+   where length(trim(:q)) between 1 and 2 and reports_bigrams match '"' || replace(lower(trim(:q)), '"', '""') || '"'
+)
+order by r.is_current desc, r.year desc limit 500""",
+        "params": ["q"],
+    },
+}

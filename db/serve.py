@@ -1,0 +1,46 @@
+"""The Datasette command line that publishes the database: read-only, immutable, robots kept out.
+
+`command(db_path, port, archive_dir)` writes the generated metadata next to the database and returns
+the argv; `nianbao serve` runs it.
+"""
+import json
+import sys
+from pathlib import Path
+
+from .metadata import metadata
+
+HERE = Path(__file__).resolve().parent / "datasette"
+
+SETTINGS = {
+    "sql_time_limit_ms": 3000,      # read-only SQL, but under a time limit
+    "facet_time_limit_ms": 1500,    # five facets over a million reports, each a covering-index scan
+    "suggest_facets": "off",        # suggestions run a query per column on every table page
+    "max_returned_rows": 1000,
+    "max_csv_mb": 500,
+    "default_cache_ttl": 600,
+    "allow_download": "on",         # the whole SQLite file: needs immutable mode (-i)
+    "allow_csv_stream": "on",
+    "truncate_cells_html": 400,
+    "num_sql_threads": 3,
+}
+
+
+def write_metadata(db_path, archive_dir=None):
+    db_path = Path(db_path)
+    path = db_path.with_name(db_path.stem + "-metadata.json")
+    data = metadata(Path(archive_dir).resolve() if archive_dir else None, database=db_path.stem)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def command(db_path, port=8001, archive_dir=None, host="127.0.0.1", python=None):
+    """argv for `datasette serve`: -i opens the file immutable (read-only, cached counts, downloadable)."""
+    meta = write_metadata(db_path, archive_dir)
+    argv = [python or sys.executable, "-m", "datasette", "serve", "-i", str(db_path),
+            "--host", host, "--port", str(port),
+            "--metadata", str(meta),
+            "--plugins-dir", str(HERE / "plugins"),
+            "--template-dir", str(HERE / "templates")]
+    for name, value in SETTINGS.items():
+        argv += ["--setting", name, str(value)]
+    return argv
