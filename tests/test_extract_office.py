@@ -80,3 +80,26 @@ def _processes_running(path):
         except OSError:
             pass
     return found
+
+
+def _has_cjk_font():
+    import subprocess
+    try:
+        return bool(subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=30).stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@needs_soffice
+@pytest.mark.skipif(not _has_cjk_font(), reason="no CJK font for LibreOffice to print with "
+                    "(apt-get install -y fonts-wqy-zenhei)")
+@pytest.mark.parametrize("seed", sorted(REPORTS))
+def test_pdf_printed_by_a_word_processor_parses_to_the_truth(seed):
+    """The .docx printed to PDF by LibreOffice, as agencies print Word files: embedded font subsets,
+    section 三 running over page breaks with its header repeated, and rows cut in two by the page
+    end (label on both pages, numbers on the first)."""
+    pdf = office.convert(render_docx(REPORTS[seed]), "docx", to="pdf")
+    result = parse_bytes(pdf, filename="report.pdf")
+    assert "error" not in result, result.get("message")
+    assert differences(result, REPORTS[seed]) == []
+    assert result["warnings"] == []

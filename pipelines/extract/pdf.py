@@ -132,6 +132,8 @@ class _Table:
         self.page, self.bbox, self.cells = page, bbox, cells
         self.nrows = max((c.row + c.rowspan for c in cells), default=0)
         self.ncols = max((c.col + c.colspan for c in cells), default=0)
+        # the leading rows as printed: what a continuation on the next page repeats, if anything
+        self.head = [_texts(self.row(r)) for r in range(min(self.nrows, 8))]
 
     def row(self, r):
         """Cells that begin in row r."""
@@ -159,8 +161,7 @@ def _page_tables(page, p):
     for found in page.find_tables(_LINES):
         if len(found.cells) < 2:
             continue
-        chars = page.within_bbox(found.bbox).chars if found.bbox else []
-        cells = _place(found.cells, chars, p)
+        cells = _place(found.cells, _centred_in(page.chars, found.bbox), p)
         if cells:
             tables.append(_Table(p, found.bbox, cells))
     return sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
@@ -179,6 +180,12 @@ def _index(lines, v):
     return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
 
 
+def _centred_in(chars, b):
+    """Characters whose centre is inside the box (a glyph's ascent may poke above a cell's top line)."""
+    return [ch for ch in chars if b[0] <= (ch["x0"] + ch["x1"]) / 2 < b[2]
+            and b[1] <= (ch["top"] + ch["bottom"]) / 2 < b[3]]
+
+
 def _place(bboxes, chars, p):
     from pdfplumber.utils import extract_text
     xs = _lines_of([b[0] for b in bboxes] + [b[2] for b in bboxes])
@@ -189,8 +196,7 @@ def _place(bboxes, chars, p):
         r0, r1 = _index(ys, b[1]), _index(ys, b[3])
         if c1 <= c0 or r1 <= r0:
             continue
-        inside = [ch for ch in chars if b[0] <= (ch["x0"] + ch["x1"]) / 2 < b[2]
-                  and b[1] <= (ch["top"] + ch["bottom"]) / 2 < b[3]]
+        inside = _centred_in(chars, b)
         text = _join_lines(extract_text(inside)) if inside else ""
         cells.append(_Placed(r0, c0, r1 - r0, c1 - c0, text, b, p))
     return cells
@@ -218,8 +224,8 @@ def _stitch(tables, pages):
 def _repeated_header(prev, table):
     """How many leading rows of `table` repeat the leading rows of `prev`, word for word."""
     n = 0
-    while n < min(prev.nrows, table.nrows) - 1:
-        a, b = _texts(prev.row(n)), _texts(table.row(n))
+    while n < min(len(prev.head), table.nrows - 1):
+        a, b = prev.head[n], _texts(table.row(n))
         if not b or a != b or any(_NUMBERISH.match(t) for t in b):
             break
         n += 1
@@ -235,7 +241,8 @@ def _continues(prev, table, pages):
         return True
     page = pages[table.page]
     same_edges = abs(prev.bbox[0] - table.bbox[0]) < 3 and abs(prev.bbox[2] - table.bbox[2]) < 3
-    above = page.crop((0, 0, page.width, max(table.bbox[1], 0.1))).extract_text() or ""
+    from pdfplumber.utils import extract_text
+    above = extract_text(_centred_in(page.chars, (0, 0, page.width, table.bbox[1])))
     prose_above = [l for l in above.split("\n") if l.strip() and not _PAGE_NUMBER.match(l)]
     return same_edges and not prose_above
 
@@ -243,6 +250,7 @@ def _continues(prev, table, pages):
 def _join(prev, table):
     """Make `table` read on from `prev`: drop the repeated header, carry cut cells over."""
     _drop_rows(table, _repeated_header(prev, table))
+    table.head = prev.head  # a third page repeats the first page's header, not this page's rows
     last = prev.covering(prev.nrows - 1)
     if _is_cut_row(last, table.covering(0)):
         for c in table.row(0):

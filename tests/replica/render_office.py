@@ -204,9 +204,12 @@ def layout(report):
 # -- DOCX -----------------------------------------------------------------------------------------
 
 
-def render_docx(report):
-    """A .docx whose tables use real merges: group cells are vertical merges, captions horizontal."""
+def render_docx(report, *, repeat_header=True):
+    """A .docx whose tables use real merges: group cells are vertical merges, captions horizontal.
+    repeat_header: the header rows of sections 三 and 四 are marked to repeat on each page (w:tblHeader),
+    so a PDF printed from it repeats them after a page break."""
     import docx
+    from docx.oxml import OxmlElement
     from docx.shared import Pt
 
     d = docx.Document()
@@ -227,6 +230,8 @@ def render_docx(report):
                 cell.text = p.text
                 for run in cell.paragraphs[0].runs:
                     run.font.size = Pt(9)
+            for row in table.rows[:item.header_rows if repeat_header else 0]:
+                row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
