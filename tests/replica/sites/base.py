@@ -59,7 +59,7 @@ class Site:
     def attachment(self, path, report, fmt, day, filename, disposition="utf8", content_type=None):
         """Register an attachment document at `path` and return it."""
         from tests.replica.sites.common import Resource
-        resource = Resource(lambda: report_file(report, fmt), content_type or FILE_TYPES[fmt],
+        resource = Resource(lambda: report_file(report, fmt, day), content_type or FILE_TYPES[fmt],
                             published_at(day, 9, 0),
                             [("Content-Disposition", content_disposition(filename, disposition))])
         self.docs[path] = resource

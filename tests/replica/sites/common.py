@@ -160,18 +160,36 @@ def _fallback_fragment(report):
     return "\n".join(out)
 
 
-def report_file(report, fmt):
-    """Attachment bytes of a report: pdf, docx, doc, image-pdf (tests/replica/render_office.py)."""
+def report_file(report, fmt, day=None):
+    """Attachment bytes of a report: pdf, docx, doc, image-pdf (tests/replica/render_office.py),
+    made byte-stable (see `stable_file`)."""
     from tests.replica import render_office as office
-    if fmt == "pdf":
-        return office.render_pdf(report)
-    if fmt == "docx":
-        return office.render_docx(report)
-    if fmt == "image-pdf":
-        return office.render_scanned_pdf(report)
-    if fmt == "doc":
-        return office.render_doc(report)
-    raise ValueError(fmt)
+    render = {"pdf": office.render_pdf, "docx": office.render_docx, "image-pdf": office.render_scanned_pdf,
+              "doc": getattr(office, "render_doc", None)}[fmt]
+    return stable_file(render(report), fmt, day or date(2024, 1, 15), report["meta"].get("title", ""))
+
+
+def stable_file(data, fmt, day, title):
+    """The renderers stamp the current time (PDF dates and /ID, zip entry times); a replica restarted
+    tomorrow must serve the same bytes, or an incremental crawl would see every attachment as changed."""
+    if fmt in ("pdf", "image-pdf"):
+        stamp = f"{day:%Y%m%d}090000".encode()
+        data = re.sub(rb"(/(?:CreationDate|ModDate) *\(D:)\d{14}", lambda m: m.group(1) + stamp, data)
+        file_id = hashlib.md5(f"{title}|{fmt}".encode()).hexdigest().encode()
+        data = re.sub(rb"(/ID\s*\[\s*<)[0-9a-fA-F]{32}(>\s*<)[0-9a-fA-F]{32}(>)",
+                      lambda m: m.group(1) + file_id + m.group(2) + file_id + m.group(3), data)
+    elif fmt == "docx":
+        import io
+        import zipfile
+        src = zipfile.ZipFile(io.BytesIO(data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                fixed = zipfile.ZipInfo(info.filename, (day.year, day.month, day.day, 9, 0, 0))
+                fixed.compress_type = zipfile.ZIP_DEFLATED
+                dst.writestr(fixed, src.read(info.filename))
+        data = out.getvalue()
+    return data
 
 
 def doc_supported():

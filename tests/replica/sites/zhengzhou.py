@@ -251,7 +251,7 @@ class PublicHost(Site):
         # Past the last page the CMS answers an empty list, not an error.
         shown = items[(page - 1) * PER_PAGE: page * PER_PAGE]
         anchors = "\n".join(
-            f'<a href="{esc(i.href)}" title="{esc(i.title)}" target="_blank"><span>{esc(truncate(i.title))}</span>'
+            f'<a href="{esc(i.href)}" title="{esc(i.title)}" target="_blank"><span>{esc(truncate(i.title, 24))}</span>'
             f'<em>{i.date}</em></a>' for i in shown)
         base = f"/?a=path" + (f"&d={dept}" if dept else "") + f"&p={code}"
         name = self.columns[code].name + (f"（{self.depts.get(dept, '')}）" if dept else "")
@@ -360,7 +360,8 @@ def pager(base, page, pages, total):
     def a(label, n, cls=""):
         if n is None:
             return f'<a class="disabled" href="javascript:void(0);">{label}</a>'
-        return f'<a{f" class={cls!r}" if cls else ""} href="{esc(base)}&amp;page={n}">{label}</a>'
+        attr = f' class="{cls}"' if cls else ""
+        return f'<a{attr} href="{esc(base)}&amp;page={n}">{label}</a>'
     parts = [a("首页", 1 if page > 1 else None), a("上一页", page - 1 if page > 1 else None)]
     lo = max(1, min(page - 4, pages - 9))
     for n in range(lo, min(pages, lo + 9) + 1):
