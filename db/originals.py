@@ -50,10 +50,10 @@ def sanitize(root, base_url):
             lower = name.lower()
             if lower.startswith("on") or lower in ("srcdoc", "formaction", "action", "ping", "srcset"):
                 del el.attrib[name]
+            elif _BAD_SCHEME.match(value) and not (el.tag == "img" and value.startswith("data:image/")):
+                del el.attrib[name]  # whatever the attribute: even a misspelt one never keeps a script URL
             elif lower in URL_ATTRS:
-                if _BAD_SCHEME.match(value) and not (el.tag == "img" and value.startswith("data:image/")):
-                    del el.attrib[name]
-                elif el.tag == "a" and lower == "href" and base_url:
+                if el.tag == "a" and lower == "href" and base_url:
                     el.attrib[name] = urljoin(base_url, value)
             elif lower == "style" and ("expression" in value.lower() or "url(" in value.lower()):
                 del el.attrib[name]
@@ -100,8 +100,10 @@ def text_page(body, report, loc, back):
     line = int(loc["line"]) if loc and str(loc.get("line", "")).isdigit() else None
     out = []
     for n, content in enumerate(text.split("\n"), 1):
-        attrs = f' id="nb-cell" style="{HIGHLIGHT}"' if n == line else ""
-        out.append(f'<span id="L{n}"{attrs}>{html.escape(content)}</span>')
+        content = html.escape(content)
+        if n == line:
+            content = f'<span id="nb-cell" style="{HIGHLIGHT}">{content}</span>'
+        out.append(f'<span id="L{n}">{content}</span>')
     title = html.escape(report.get("title") or report["url"] or "")
     return (f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head><body>'
             f'{banner(report, loc, back)}<pre style="white-space:pre-wrap">' + "\n".join(out) + "</pre></body></html>")

@@ -107,7 +107,10 @@ def render_cell(row, value, column, table):
     if column == "archived_original" and isinstance(value, str) and value.startswith(ORIGINAL_PREFIX):
         return Markup(f'<a href="{html.escape(value)}">存档原件 original</a>')
     if table == "report_values" and column == "loc" and value:
-        href = f"{ORIGINAL_PREFIX}report/{int(row['report_id'])}?loc={quote(value)}#nb-cell"
+        report_id = row["report_id"]
+        if isinstance(report_id, dict):  # expanded foreign key: {"value": id, "label": title}
+            report_id = report_id["value"]
+        href = f"{ORIGINAL_PREFIX}report/{int(report_id)}?loc={quote(value)}#nb-cell"
         return Markup(f'<a href="{html.escape(href)}" title="在存档原件中查看 · see it in the archived original">'
                       f'{html.escape(str(value))}</a>')
     return None
