@@ -1,8 +1,11 @@
 """.doc and .wps through headless LibreOffice: a rendered report converted to Word 97 by soffice and
 parsed back exactly; without LibreOffice, a clear needs_conversion error; a hung or failed
 conversion is an error, not a hang."""
+import io
 import os
 import time
+
+import pdfplumber
 
 import pytest
 
@@ -99,6 +102,9 @@ def test_pdf_printed_by_a_word_processor_parses_to_the_truth(seed):
     section 三 running over page breaks with its header repeated, and rows cut in two by the page
     end (label on both pages, numbers on the first)."""
     pdf = office.convert(render_docx(REPORTS[seed]), "docx", to="pdf")
+    with pdfplumber.open(io.BytesIO(pdf)) as printed:
+        pages = [page.extract_text() for page in printed.pages]
+    assert sum("申请人情况" in text for text in pages) >= 2  # the header really repeats
     result = parse_bytes(pdf, filename="report.pdf")
     assert "error" not in result, result.get("message")
     assert differences(result, REPORTS[seed]) == []

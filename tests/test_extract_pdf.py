@@ -8,6 +8,7 @@ import pdfplumber
 import pytest
 
 from pipelines.extract.model import ExtractError
+from pipelines.extract import pdf as pdf_module
 from pipelines.extract.pdf import extract_pdf
 from pipelines.parse import parse_bytes
 from tests.replica.render_office import (applications_grid, differences, render_cid_pdf, render_pdf,
@@ -229,3 +230,33 @@ def test_pdf_with_empty_pages_has_no_text_layer():
     c.save()
     assert parse_pdf(out.getvalue())["error"] == "needs_ocr"
 
+
+
+class _Page:
+    def __init__(self, texts, images=()):
+        self.chars = [{"text": t} for t in texts]
+        self.images = list(images)
+
+
+def test_a_few_unmapped_characters_warn_and_many_refuse():
+    from pipelines.extract.model import Document
+    doc = Document(format="pdf")
+    pdf_module._check_readable([_Page(["本"] * 200 + ["(cid:12)", "\ue001"])], doc)
+    assert doc.warnings and "Unicode" in doc.warnings[0]
+    for bad in (["(cid:7)"] * 30, ["\ufffd"] * 30, ["\ue123"] * 30):
+        with pytest.raises(ExtractError) as e:
+            pdf_module._check_readable([_Page(["本"] * 100 + bad)], Document(format="pdf"))
+        assert e.value.reason == "no_unicode_map"
+
+
+def test_unmapped_characters_never_parse_as_numbers():
+    from pipelines.values import parse_value
+    for raw in ("(cid:20)", "1(cid:21)", "\ue015", "4\ufffd"):
+        assert parse_value(raw)[0] is None
+
+
+def test_scanned_pages_among_text_pages_are_reported():
+    from pipelines.extract.model import Document
+    doc = Document(format="pdf")
+    pdf_module._check_readable([_Page(["本"] * 50), _Page([], images=[{}])], doc)
+    assert any("OCR" in w and "[2]" in w for w in doc.warnings)
