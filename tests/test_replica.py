@@ -137,9 +137,11 @@ def test_public_lists_cover_catalog(replica):
 
 
 def test_public_d42y_pagination_and_dept_filter(replica):
-    _, _, body = fetch(replica, f"https://{ZZ}/?a=path&p=D42Y&page=4")
+    col = next(c for c in replica.catalog.columns if c.host == ZZ and c.column == "D42Y")
+    assert col.pages >= 4
+    _, _, body = fetch(replica, f"https://{ZZ}/?a=path&p=D42Y&page={col.pages}")
     assert 'href="javascript:void(0);">下一页' in text(body)
-    assert "共54条 4/4页" in text(body)
+    assert f"共{col.items}条 {col.pages}/{col.pages}页" in text(body)
     _, _, body = fetch(replica, f"https://{ZZ}/?a=path&p=D42Y&page=9")
     assert re.search(r'<ul class="common-list">\s*</ul>', text(body))          # past the end: empty list
     _, _, body = fetch(replica, f"https://{ZZ}/?a=dir&h=1&p=D42Y")
@@ -412,3 +414,21 @@ def test_add_report_shifts_pages():
         new = r.add_report(TRS)
         _, _, body = fetch(r, f"https://{TRS}/zwgk/zfxxgk/zfxxgknb/")
         assert urlsplit(new.url).path.rsplit("/", 2)[-1] in body.decode("gbk").split("<li>")[1]
+
+
+def test_each_attachment_format(replica):
+    from tests.replica.sites.common import doc_supported
+    magic = {"pdf": b"%PDF", "image-pdf": b"%PDF", "docx": b"PK\x03\x04", "doc": b"\xd0\xcf\x11\xe0"}
+    formats = {"pdf", "docx", "image-pdf"} | ({"doc"} if doc_supported() else set())
+    for fmt in sorted(formats):
+        e = next(x for x in replica.catalog.reports if x.format == fmt)
+        assert "html" not in e.formats and len(e.attachments) == 1
+        assert "详见附件" in text(fetch(replica, e.url)[2])
+        status, headers, body = fetch(replica, e.attachment_files[0])
+        assert status == 200 and body.startswith(magic[fmt]), fmt
+        if fmt == "image-pdf":
+            import io
+            import pdfplumber
+            with pdfplumber.open(io.BytesIO(body)) as pdf:
+                assert not "".join(p.extract_text() or "" for p in pdf.pages).strip()
+            assert e.needs_ocr and e.truth is None

@@ -113,7 +113,7 @@ ACTIVE = {"challenge_412", "rate_429", "burst_503", "slow", "reset_once", "reset
 
 
 class Replica:
-    def __init__(self, port=0, host="127.0.0.1", slow_delay=3.0, verbose=False):
+    def __init__(self, port=0, host="127.0.0.1", slow_delay=5.0, verbose=False):
         self.bind = (host, port)
         self.options = {"slow_delay": slow_delay}
         self.verbose = verbose
@@ -153,6 +153,13 @@ class Replica:
 
     def __exit__(self, *exc):
         self.stop()
+
+    def warm(self):
+        """Render every document now (the .docx/.doc/scanned PDFs take up to a second or two each), so
+        that no first request waits for rendering: call before timing a crawl."""
+        for site in self.sites.values():
+            for doc in list(site.docs.values()):
+                doc.body
 
     @property
     def port(self):

@@ -8,4 +8,8 @@ def build_sites(catalog):
     for module in (zhengzhou, hanweb, trs, pingtan):
         for site in module.build(catalog):
             sites[site.host] = site
+    catalog.obstacle("list_growth", "*", url="http://replica.local/add?host=<host>&column=<column>",
+                     behaviour="Replica.add_report(host, column) puts a new newest report at the top of a column: "
+                               "every later list page shifts by one item (page N's last item becomes page N+1's first)",
+                     columns={h: getattr(s, "addable", []) for h, s in sites.items() if getattr(s, "addable", [])})
     return sites

@@ -29,13 +29,15 @@ class Column:
         # A new list, swapped in at once: a list page rendered meanwhile never sees a half-sorted list.
         self.items = sorted(self.items, key=lambda i: i.sort_key, reverse=True)
 
-    def insert_newest(self, item):
-        self.items = [item, *self.items]
+    def add(self, item):
+        """Insert in date order, newest first; readers see the old list or the new one, never a mix."""
+        self.items = sorted([*self.items, item], key=lambda i: i.sort_key, reverse=True)
 
 
 class Site:
     platform = ""
     robots = None             # robots.txt text; None = 404
+    addable = ()              # columns add_report() can grow
 
     def __init__(self, host, catalog):
         self.host = host

@@ -9,6 +9,7 @@ import html
 import json
 import random
 import re
+import shutil
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -160,13 +161,40 @@ def _fallback_fragment(report):
     return "\n".join(out)
 
 
+_FILES = {}                 # rendered attachments, shared by every Replica in the process
+_FILES_LOCK = threading.Lock()
+
+
 def report_file(report, fmt, day=None):
     """Attachment bytes of a report: pdf, docx, doc, image-pdf (tests/replica/render_office.py),
-    made byte-stable (see `stable_file`)."""
+    made byte-stable (see `stable_file`). Cached per process: a second Replica serves the same bytes
+    (and does not pay for rendering again)."""
+    day = day or date(2024, 1, 15)
+    key = (json.dumps(report, sort_keys=True, ensure_ascii=False), fmt, day)
+    with _FILES_LOCK:
+        if key in _FILES:
+            return _FILES[key]
     from tests.replica import render_office as office
-    render = {"pdf": office.render_pdf, "docx": office.render_docx, "image-pdf": office.render_scanned_pdf,
-              "doc": getattr(office, "render_doc", None)}[fmt]
-    return stable_file(render(report), fmt, day or date(2024, 1, 15), report["meta"].get("title", ""))
+    if fmt == "doc":
+        render = getattr(office, "render_doc", None) or (lambda r: docx_to_doc(office.render_docx(r)))
+    else:
+        render = {"pdf": office.render_pdf, "docx": office.render_docx, "image-pdf": office.render_scanned_pdf}[fmt]
+    data = stable_file(render(report), fmt, day, report["meta"].get("title", ""))
+    with _FILES_LOCK:
+        return _FILES.setdefault(key, data)
+
+
+def docx_to_doc(data):
+    """Word 97 bytes through headless LibreOffice (about a second). Not byte-stable across processes."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="replica-doc-") as tmp:
+        src = Path(tmp) / "report.docx"
+        src.write_bytes(data)
+        subprocess.run([shutil.which("soffice"), "--headless", "--norestore",
+                        f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "doc", "--outdir", tmp, str(src)],
+                       check=True, capture_output=True, timeout=120)
+        return (Path(tmp) / "report.doc").read_bytes()
 
 
 def stable_file(data, fmt, day, title):
@@ -193,11 +221,12 @@ def stable_file(data, fmt, day, title):
 
 
 def doc_supported():
+    """A .doc needs render_office.render_doc or LibreOffice; without either the replica serves .docx instead."""
     try:
         from tests.replica import render_office
     except ImportError:
         return False
-    return hasattr(render_office, "render_doc")
+    return hasattr(render_office, "render_doc") or shutil.which("soffice") is not None
 
 
 FILE_TYPES = {"pdf": "application/pdf", "image-pdf": "application/pdf", "doc": "application/msword",

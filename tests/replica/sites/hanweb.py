@@ -57,6 +57,7 @@ def _kind(agency):
 
 class HanwebSite(Site):
     platform = "hanweb"
+    addable = ("col14251",)
 
     def __init__(self, catalog):
         super().__init__(HOST, catalog)
@@ -195,8 +196,9 @@ class HanwebSite(Site):
             return self.chrome(title, body, meta, head_charset).encode(encoding, "xmlcharrefreplace")
 
         self.docs[path] = Resource(page, ctype, published_at(day, 10, 28))
-        self.columns[code].items.append(Item(title, path, f"{day:%Y-%m-%d}", None, None, (day, art_id)))
-        return path, links
+        item = Item(title, path, f"{day:%Y-%m-%d}", None, None, (day, art_id))
+        self.columns[code].add(item)
+        return path, links, item
 
     def publish_report(self, agency, year, report, day, written, formats=("html",), charset="utf-8", source="generated",
                        obstacle=None):
@@ -205,7 +207,7 @@ class HanwebSite(Site):
         meta = {"索引号": f"{org_code(agency)}/{day.year}-{n:05d}", "发布机构": agency,
                 "成文日期": f"{written:%Y-%m-%d}", "发布日期": f"{day:%Y-%m-%d}", "title": report["meta"]["title"]}
         art_id = self.next_id()
-        path, links = self.publish("col14251", report, art_id, written, day, meta, formats, charset)
+        path, links, item = self.publish("col14251", report, art_id, written, day, meta, formats, charset)
         url = f"https://{HOST}{path}"
         entry = new_entry(key=f"{HOST}{path}", url=url, host=HOST, column="col14251", platform="hanweb",
                           formats=formats, report=report, page_meta=meta, published=f"{day:%Y-%m-%d}", source=source,
@@ -215,7 +217,7 @@ class HanwebSite(Site):
         entry.obstacle = obstacle
         entry.reachable = obstacle not in ("slow", "reset_always")
         self.catalog.add(entry)
-        self.columns["col14251"].items[-1].entry = entry
+        item.entry = entry
         return entry
 
     def add_report(self, column="col14251"):
@@ -251,7 +253,7 @@ def build(catalog):
         title = NOTICES[n % len(NOTICES)].format(y=day.year)
         meta = {"索引号": f"{org_code(SITE_NAME)}/{day.year}-{900 + n:05d}", "发布机构": SITE_NAME + "办公室",
                 "成文日期": f"{day:%Y-%m-%d}", "发布日期": f"{day:%Y-%m-%d}", "title": title}
-        path, _ = site.publish("col14255", None, site.next_id(), day, day, meta, notice=True)
+        path, _, _ = site.publish("col14255", None, site.next_id(), day, day, meta, notice=True)
         catalog.non_reports.add(f"https://{HOST}{path}")
     for col in site.columns.values():
         col.sort()

@@ -110,6 +110,6 @@ def build(catalog):
                             published=pubdate[:10], source=origin)
         catalog.add(entry)
         d = date.fromisoformat(listed)
-        site.columns["zfxxgknb"].items.append(Item(title, f"./{rel}", listed, entry, None, (d, int(doc_id))))
+        site.columns["zfxxgknb"].add(Item(title, f"./{rel}", listed, entry, None, (d, int(doc_id))))
     catalog.columns.append(site.column_info("zfxxgknb", f"https://{HOST}{BASE}", 10))
     return [site]

@@ -56,6 +56,7 @@ def _kind(agency):
 
 class TrsSite(Site):
     platform = "trs"
+    addable = ("zfxxgknb", "bmnb")
 
     def __init__(self, catalog):
         super().__init__(HOST, catalog)
@@ -172,7 +173,7 @@ class TrsSite(Site):
         if path.startswith(CHALLENGE_PREFIX):
             entry.obstacle, entry.reachable = "challenge_412", False
         self.catalog.add(entry)
-        self.columns[code].items.append(Item(title, f"./{rel}", f"{day:%Y-%m-%d}", entry, None, (day, doc_id)))
+        self.columns[code].add(Item(title, f"./{rel}", f"{day:%Y-%m-%d}", entry, None, (day, doc_id)))
         return entry
 
     def add_report(self, column="zfxxgknb"):

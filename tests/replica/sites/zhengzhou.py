@@ -73,7 +73,8 @@ HOSTS = {  # host -> (site name, list markup, how list links are written)
 
 DEPTS = {
     ZZ: {"4": "郑州市自然资源和规划局", "7": "郑州市教育局", "9": "郑州市财政局", "12": "郑州市生态环境局",
-         "15": "郑州市交通运输局", "19": "郑州市卫生健康委员会", "21": "郑州市市场监督管理局"},
+         "15": "郑州市交通运输局", "19": "郑州市卫生健康委员会", "21": "郑州市市场监督管理局",
+         "60": "郑州市金水区人民政府", "61": "郑州市二七区人民政府"},
     XZ: {"31": "新郑市人民政府办公室", "33": "新郑市城关乡人民政府", "35": "新郑市和庄镇人民政府",
          "36": "新郑市龙湖镇人民政府", "38": "新郑市新建路街道办事处", "41": "新郑市教育局", "44": "新郑市财政局"},
     DF: {"350": "登封市发展和改革委员会", "352": "登封市教育局", "360": "登封市大冶镇人民政府"},
@@ -105,7 +106,7 @@ def specs():
         ("21", 2022): dict(quirks=("no-org-code",)),
     }
     for dept, agency in DEPTS[ZZ].items():
-        first = 2018 if dept in ("15", "21") else 2017
+        first = {"15": 2018, "21": 2018, "60": 2021, "61": 2022}.get(dept, 2017)
         for year in range(first, 2025):
             kw = dict(meta_variant=_variant_for_year(year))
             kw.update(special.get((dept, year), {}))
@@ -168,6 +169,7 @@ class PublicHost(Site):
         for code in cols:
             self.columns[code] = Column(code, COLUMN_NAMES[code], "non-report" if code == "D0104X" else "report")
         self.robots = {ZZ: "User-agent: *\nAllow: /\n"}.get(host)
+        self.addable = [c for c in ("D41X", "D42Y") if c in self.columns]
         self.added = 0
 
     # -- serving --
@@ -312,10 +314,10 @@ class PublicHost(Site):
 
         self.docs[path] = Resource(page, "text/html; charset=utf-8", published_at(day))
         item = Item(report["meta"]["title"], self.link(path), f"{day:%Y-%m-%d}", entry, spec.dept, (day, doc_id))
-        self.columns[spec.column].items.append(item)
+        self.columns[spec.column].add(item)
         if "http-dup" in spec.quirks:
             # The same report listed a second time with an http:// link (a re-push a day later).
-            self.columns[spec.column].items.append(
+            self.columns[spec.column].add(
                 Item(report["meta"]["title"], f"http://{self.host}{path}", f"{day + timedelta(days=1):%Y-%m-%d}",
                      entry, spec.dept, (day + timedelta(days=1), doc_id)))
         return path, [a for a, _ in links]
@@ -333,7 +335,7 @@ class PublicHost(Site):
             return self.chrome(title, body, [("政府文件", "/?a=path&p=D0104X")]).encode("utf-8")
 
         self.docs[path] = Resource(page, "text/html; charset=utf-8", published_at(day))
-        self.columns["D0104X"].items.append(Item(title, self.link(path), f"{day:%Y-%m-%d}", None, None, (day, doc_id)))
+        self.columns["D0104X"].add(Item(title, self.link(path), f"{day:%Y-%m-%d}", None, None, (day, doc_id)))
         return path
 
 
@@ -432,7 +434,7 @@ class PortalHost(Site):
                     f'<div class="content-txt">\n{text}\n</div></div>')
             return self.chrome(title, body).encode("utf-8")
         self.docs[path] = Resource(page, "text/html; charset=utf-8", published_at(day))
-        self.columns["news1"].items.append(Item(title, path, f"{day:%Y-%m-%d}", None, None, (day, doc_id)))
+        self.columns["news1"].add(Item(title, path, f"{day:%Y-%m-%d}", None, None, (day, doc_id)))
         return path
 
 
@@ -488,7 +490,7 @@ def build(catalog):
             catalog.non_reports.add(f"https://{host}{path}")
     dead = ids.near(date(2023, 1, 20))
     xz = sites[XZ]
-    xz.columns["D42Y"].items.append(Item("新郑市梨河镇人民政府2022年政府信息公开工作年度报告", f"/D42Y/{dead}.jhtml",
+    xz.columns["D42Y"].add(Item("新郑市梨河镇人民政府2022年政府信息公开工作年度报告", f"/D42Y/{dead}.jhtml",
                                          "2023-01-20", None, "35", (date(2023, 1, 20), dead)))
     catalog.dead_links.add(f"https://{XZ}/D42Y/{dead}.jhtml")
     catalog.obstacle("soft_404", XZ, url=f"https://{XZ}/D42Y/{dead}.jhtml",
