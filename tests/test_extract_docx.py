@@ -12,6 +12,7 @@ from lxml import etree
 from pipelines.extract.docx import extract_docx
 from pipelines.extract.model import ExtractError
 from pipelines.parse import parse_bytes
+from tests.replica.generate import generate_report
 from tests.replica.render_office import differences, render_docx, seed_reports
 
 REPORTS = seed_reports()
@@ -27,6 +28,15 @@ def test_docx_parses_to_the_truth(seed):
     assert "error" not in result, result.get("message")
     assert differences(result, REPORTS[seed]) == []
     assert not [w for w in result["warnings"] if "twice" in w or "expected" in w]
+
+
+@pytest.mark.parametrize("agency,year", [("郑州市人民政府", 2022), ("新郑市城关乡人民政府", 2020),
+                                         ("新乡县城市管理局", 2019), ("洛阳市人民政府", 2023)])
+def test_generated_reports_parse_to_the_truth(agency, year):
+    report = generate_report(agency, year, seed=year)
+    result = parse_docx(render_docx(report, repeat_header=False))
+    assert differences(result, report) == []
+    assert result["title"] == report["meta"]["title"]
 
 
 def test_blank_cells_stay_null():

@@ -11,6 +11,8 @@ from pipelines.extract.model import ExtractError
 from pipelines.extract import pdf as pdf_module
 from pipelines.extract.pdf import extract_pdf
 from pipelines.parse import parse_bytes
+from pipelines.template import APPLICATION_ROWS
+from tests.replica.generate import generate_report
 from tests.replica.render_office import (applications_grid, differences, render_cid_pdf, render_pdf,
                                          render_pdf_pages, render_scanned_pdf, seed_reports, split_grid)
 
@@ -51,6 +53,19 @@ def test_pdf_with_page_break_and_wrapped_labels_parses_to_the_truth(seed):
 def test_pdf_layout_variants_parse_to_the_truth(seed, variant):
     result = parse_pdf(render_pdf(REPORTS[seed], **variant))
     assert differences(result, REPORTS[seed]) == []
+
+
+GENERATED = [("郑州市人民政府", 2022, 3), ("新郑市城关乡人民政府", 2020, 8), ("新乡县城市管理局", 2019, 13),
+             ("平潭综合实验区管理委员会", 2021, 17), ("洛阳市人民政府", 2023, 22), ("瀍河回族区人民政府", 2020, 20)]
+
+
+@pytest.mark.parametrize("agency,year,cut", GENERATED)
+def test_generated_reports_parse_to_the_truth_wherever_the_page_breaks(agency, year, cut):
+    report = generate_report(agency, year, seed=year)
+    row = APPLICATION_ROWS[report["meta"]["template"]][cut]
+    result = parse_pdf(render_pdf(report, page_break_in_table=row))
+    assert differences(result, report) == []
+    assert result["title"] == report["meta"]["title"]
 
 
 def test_blank_and_slash_cells_stay_null_not_zero():
