@@ -290,7 +290,7 @@ def create(db: sqlite_utils.Database):
     for name, spec in TABLES.items():
         if name in db.table_names():
             continue
-        columns = {col: typ for col, (typ, _zh, _en) in spec["columns"].items()}
+        columns = {col: spec["columns"][col][0] for col in column_order(name)}
         db[name].create(columns, pk=spec["pk"], foreign_keys=FOREIGN_KEYS.get(name, ()),
                         not_null={c for c in _as_tuple(spec["pk"])})
     for table, cols in INDEXES:
@@ -303,6 +303,18 @@ def create(db: sqlite_utils.Database):
                "tokens, content='', detail='none', tokenize='unicode61')")
     codes.fill(db)
     create_views(db)
+
+
+# what a reader looks at first comes first; provenance after
+READING_ORDER = {"reports": ["id", "agency", "year", "title", "level", "region", "template", "published_date",
+                             "archived_original", "parse_status", "checks_failed", "checks_passed",
+                             "checks_not_checkable", "values_count", "version", "is_current", "doc_id", "source_id"]}
+
+
+def column_order(table):
+    columns = list(TABLES[table]["columns"])
+    first = READING_ORDER.get(table, [])
+    return first + [c for c in columns if c not in first]
 
 
 def _as_tuple(pk):

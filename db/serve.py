@@ -40,7 +40,7 @@ def command(db_path, port=8001, archive_dir=None, host="127.0.0.1", python=None)
             "--host", host, "--port", str(port),
             "--metadata", str(meta),
             "--plugins-dir", str(HERE / "plugins"),
-            "--template-dir", str(HERE / "templates")]
+            "--static", f"nb-static:{HERE / 'static'}"]
     for name, value in SETTINGS.items():
         argv += ["--setting", name, str(value)]
     return argv

@@ -100,6 +100,11 @@ def register_routes():
     ]
 
 
+@hookimpl
+def extra_css_urls():
+    return ["/nb-static/site.css"]
+
+
 # --- links to the originals -----------------------------------------------------------------------
 
 @hookimpl
