@@ -49,6 +49,7 @@ class ReportEntry:
     source: str = "generated"    # generated | seed:NNN | corpus:YYYY
     added: bool = False      # True for reports inserted by add_report()
     quirks: list = field(default_factory=list)  # page/content oddities: broken, spam, no-written-date, ...
+    render: dict = field(default_factory=dict)  # render.Variation fields the inline HTML was rendered with
 
     def to_dict(self):
         return asdict(self)
@@ -69,7 +70,8 @@ class ColumnInfo:
 
 
 class Catalog:
-    def __init__(self):
+    def __init__(self, render_variations=True):
+        self.render_variations = render_variations   # vary the inline report markup (see sites.common.variation_for)
         self.reports = []
         self.non_reports = set()
         self.dead_links = set()

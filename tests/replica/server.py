@@ -113,11 +113,14 @@ ACTIVE = {"challenge_412", "rate_429", "burst_503", "slow", "reset_once", "reset
 
 
 class Replica:
-    def __init__(self, port=0, host="127.0.0.1", slow_delay=5.0, verbose=False):
+    def __init__(self, port=0, host="127.0.0.1", slow_delay=5.0, variations=True, verbose=False):
+        """slow_delay: seconds the slow page waits. variations: render inline reports with per-report
+        presentation quirks (plain/Word markup, <br> in headers, half-width ordinals, ...); False gives
+        every inline report the official layout."""
         self.bind = (host, port)
         self.options = {"slow_delay": slow_delay}
         self.verbose = verbose
-        self.catalog = Catalog()
+        self.catalog = Catalog(render_variations=variations)
         self.sites = build_sites(self.catalog)
         self.obstacles = {}
         for spec in self.catalog.obstacles:

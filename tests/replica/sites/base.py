@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from tests.replica.catalog import ColumnInfo, ReportEntry
 from tests.replica.sites.common import (FILE_EXT, FILE_TYPES, content_disposition, published_at, report_file,
-                                        truth_of)
+                                        truth_of, variation_for)
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Site:
 
 
 def new_entry(*, key, url, host, column, platform, formats, report, page_meta, published, source="generated",
-              dept_id=None, charset="utf-8", quirks=None):
+              dept_id=None, charset="utf-8", quirks=None, varied=False):
     """A catalog entry for a report whose content is `report`, served in `formats` (html first if inline)."""
     content = "html" if "html" in formats else formats[0]
     needs_ocr = content == "image-pdf"
@@ -79,7 +79,8 @@ def new_entry(*, key, url, host, column, platform, formats, report, page_meta, p
                         template=meta["template"], title=meta["title"],
                         truth=None if needs_ocr else truth_of(report), needs_ocr=needs_ocr,
                         urls=[url], page_meta=page_meta, published=published, dept_id=dept_id,
-                        charset=charset, source=source, quirks=list(quirks or []))
+                        charset=charset, source=source, quirks=list(quirks or []),
+                        render=variation_for(report) if varied and "html" in formats else {})
     return entry
 
 

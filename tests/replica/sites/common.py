@@ -138,13 +138,43 @@ def content_disposition(filename, style="utf8"):
 _fallback_warned = False
 
 
-def report_fragment(report, **variation):
-    """The report article as HTML (tests/replica/render.py); a plain private fallback if it is missing."""
+def variation_for(report):
+    """The presentation quirks (render.Variation fields) one report's page gets: fixed per title, about one
+    report in three or four with each. They change how values are printed, never the values."""
+    rng = rng_for("render", report["meta"].get("title", ""))
+    v = {}
+    if rng.random() < 0.3:
+        v["markup"] = "plain"
+    if rng.random() < 0.15:
+        v["rowspans"] = False
+    if rng.random() < 0.25:
+        v["header_breaks"] = True
+    if rng.random() < 0.2:
+        v["halfwidth"] = True
+    quotes = rng.choice(["“”", "“”", '""', ""])
+    if quotes != "“”":
+        v["quotes"] = quotes
+    if rng.random() < 0.15:
+        v["other_sep"] = "，"
+    if rng.random() < 0.15:
+        v["split_numbers"] = True
+    if rng.random() < 0.1:
+        v["thousands"] = True
+    if rng.random() < 0.3 and report["meta"].get("template") == "2019":
+        v["change_sign"] = "+"
+    if rng.random() < 0.1:
+        v["table_intro"] = "该部分以表格形式报告。表格如下："
+    return v
+
+
+def report_fragment(report, varied=False):
+    """The report article as HTML (tests/replica/render.py), with its `variation_for` quirks when varied;
+    a plain private fallback if render.py is missing."""
     try:
         from tests.replica.render import render_report_html
     except ImportError:
         return _fallback_fragment(report)
-    return render_report_html(report, **variation)
+    return render_report_html(report, **(variation_for(report) if varied else {}))
 
 
 def _fallback_fragment(report):

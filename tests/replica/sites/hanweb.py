@@ -177,7 +177,7 @@ class HanwebSite(Site):
             if notice:
                 text = f"<p>{esc(title)}。</p><p>特此公告。</p>"
             elif "html" in formats:
-                text = report_fragment(report)
+                text = report_fragment(report, self.catalog.render_variations)
             else:
                 text = f"<p>{esc(title)}（详见附件）</p>"
             if links:
@@ -211,7 +211,8 @@ class HanwebSite(Site):
         url = f"https://{HOST}{path}"
         entry = new_entry(key=f"{HOST}{path}", url=url, host=HOST, column="col14251", platform="hanweb",
                           formats=formats, report=report, page_meta=meta, published=f"{day:%Y-%m-%d}", source=source,
-                          charset=CHARSETS[charset][0], quirks=[f"charset:{charset}"] if charset != "utf-8" else [])
+                          charset=CHARSETS[charset][0], quirks=[f"charset:{charset}"] if charset != "utf-8" else [],
+                          varied=self.catalog.render_variations)
         entry.attachments = [f"https://{HOST}{a}" for a, _, _ in links]
         entry.attachment_files = [f"https://{HOST}{f}" for _, _, f in links]
         entry.obstacle = obstacle

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from tests.replica.catalog import ReportEntry
 from tests.replica.sites.base import Column, Item, Site
-from tests.replica.sites.common import (CST, SHARED, Resource, generated, report_fragment, truth_of)
+from tests.replica.sites.common import (CST, SHARED, Resource, generated, report_fragment, truth_of, variation_for)
 
 HOST = "www.pingtan.gov.cn"
 BASE = "/zwgk/zfxxgk/zfxxgknb/"
@@ -98,7 +98,8 @@ def build(catalog):
             pubdate = f"{day[:4]}-{day[4:6]}-{day[6:]} 10:00"
             source = "平潭综合实验区管委会办公室"
             body = (lambda report=report, pubdate=pubdate, doc_id=doc_id, url=url, source=source, title=title:
-                    swap_article(chrome, title, pubdate, doc_id, url, source, report_fragment(report)).encode("utf-8"))
+                    swap_article(chrome, title, pubdate, doc_id, url, source,
+                                 report_fragment(report, catalog.render_variations)).encode("utf-8"))
             origin = "generated"
         modified = datetime.strptime(pubdate, "%Y-%m-%d %H:%M").replace(tzinfo=CST)
         site.docs[path] = Resource(body, "text/html; charset=utf-8", modified)
@@ -107,7 +108,8 @@ def build(catalog):
                             template=report["meta"]["template"], title=title, truth=truth_of(report), urls=[url],
                             page_meta={"索引号": None, "发布机构": source, "成文日期": None,
                                        "发布日期": pubdate[:10], "title": title},
-                            published=pubdate[:10], source=origin)
+                            published=pubdate[:10], source=origin,
+                            render=variation_for(report) if origin == "generated" and catalog.render_variations else {})
         catalog.add(entry)
         d = date.fromisoformat(listed)
         site.columns["zfxxgknb"].add(Item(title, f"./{rel}", listed, entry, None, (d, int(doc_id))))

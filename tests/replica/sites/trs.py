@@ -149,7 +149,7 @@ class TrsSite(Site):
             links.append(name)
 
         def page():
-            text = report_fragment(report) if "html" in formats else f"<p>{esc(title)}详见附件。</p>"
+            text = report_fragment(report, self.catalog.render_variations) if "html" in formats else f"<p>{esc(title)}详见附件。</p>"
             if links:
                 text += '<div class="fj">附件：' + "".join(
                     f'<p><a href="./{l}" target="_blank">{esc(attachment_name(title, l.rsplit(".", 1)[1]))}</a></p>'
@@ -167,7 +167,8 @@ class TrsSite(Site):
         self.docs[path] = Resource(page, f"text/html; charset={CHARSET}", published_at(day, 10, 32))
         url = f"https://{HOST}{path}"
         entry = new_entry(key=f"{HOST}{path}", url=url, host=HOST, column=code, platform="trs", formats=formats,
-                          report=report, page_meta=meta, published=f"{day:%Y-%m-%d}", source=source, charset="gbk")
+                          report=report, page_meta=meta, published=f"{day:%Y-%m-%d}", source=source, charset="gbk",
+                          varied=self.catalog.render_variations)
         entry.attachments = [f"https://{HOST}{base}{day:%Y%m}/{l}" for l in links]
         entry.attachment_files = list(entry.attachments)
         if path.startswith(CHALLENGE_PREFIX):

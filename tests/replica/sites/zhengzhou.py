@@ -300,7 +300,7 @@ class PublicHost(Site):
         def page():
             title = report["meta"]["title"]
             if inline:
-                text = report_fragment(report)
+                text = report_fragment(report, self.catalog.render_variations)
                 if spam:
                     text = inject_spam(text)
             else:
@@ -548,7 +548,7 @@ def publish_spec(sites, portal, ids, catalog, spec, report, doc_id, written, day
             entry = new_entry(key=f"{host}{path}", url=url, host=host, column=spec.column, platform="zhengzhou",
                               formats=spec.formats, report=report, page_meta=meta, published=f"{day:%Y-%m-%d}",
                               source=f"seed:{spec.seed}" if spec.seed else "generated", dept_id=spec.dept,
-                              quirks=[q for q in spec.quirks])
+                              quirks=[q for q in spec.quirks], varied=catalog.render_variations)
             entry.attachments = [f"https://{host}{a}" for a in attachments]
             entry.attachment_files = list(entry.attachments)
             entry.obstacle = spec.obstacle
@@ -562,7 +562,7 @@ def publish_spec(sites, portal, ids, catalog, spec, report, doc_id, written, day
     if spec.portal_copy:
         copy_id = ids.near(day + timedelta(days=1))
         path = portal.publish(report["meta"]["title"], copy_id, day + timedelta(days=1),
-                              fragment=lambda: report_fragment(report))
+                              fragment=lambda: report_fragment(report, catalog.render_variations))
         catalog.add_url(entry, f"https://{WWW}{path}")
     if spec.obstacle == "rate_429":
         catalog.obstacle("rate_429", spec.hosts[0], url=entry.url, times=2, retry_after=1,
