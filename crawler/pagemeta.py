@@ -6,8 +6,6 @@ organisation), and <meta> tags (ArticleTitle, PubDate, ContentSource).
 """
 import re
 
-import lxml.html
-
 _INDEX_NO = re.compile(r"^[0-9A-Za-z\-]{5,}/\d{4}-\d{3,}$|^\d{6,}/\d{4}-\d+$")
 _DATE = re.compile(r"((?:19|20)\d\d)[-/年.](\d{1,2})[-/月.](\d{1,2})日?")
 _LABELS = {
@@ -26,11 +24,9 @@ def _date(text):
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
 
 
-def read_page_meta(body, title_xpaths=()):
+def read_page_meta(root, title_xpaths=()):
     """Return {index_no, publisher, written_date, published_date, title} (None where absent)."""
-    try:
-        root = lxml.html.document_fromstring(body)
-    except (ValueError, lxml.etree.ParserError):
+    if root is None:
         return dict.fromkeys(list(_LABELS) + ["title"])
     meta = {m.get("name"): (m.get("content") or "").strip() for m in root.iter("meta") if m.get("name")}
     out = dict.fromkeys(_LABELS)

@@ -5,10 +5,15 @@ import re
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 import scrapy
+from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError,
+                               IgnoreRequest, ResponseDataLossError)
 from twisted.internet.error import ConnectionLost, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from pipelines.extract.charset import decode
+from pipelines.extract.html import parse_markup
+from pipelines.extract.model import ExtractError
 
 from ..canonical import canonical_url
 from ..middlewares import Blocked
@@ -25,12 +30,16 @@ _WS = re.compile(r"\s+")
 def failure_reason(failure):
     if failure.check(Blocked):
         return failure.value.reason
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+        return "robots_disallowed"
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timeout"
-    if failure.check(ResponseFailed, ConnectionLost, ResponseNeverReceived):
+    if failure.check(ResponseFailed, ConnectionLost, ResponseNeverReceived, ResponseDataLossError):
         return "connection_reset"
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "dns"
+    if failure.check(DownloadConnectionRefusedError):
+        return "connection_refused"
     response = getattr(failure.value, "response", None)
     if response is not None:
         return f"http_{response.status}"
@@ -86,6 +95,8 @@ class ReportSpider(scrapy.Spider):
         request = failure.request
         reason = failure_reason(failure)
         self.res.run.fail(self.source["id"], request.url, reason)
+        if reason == "robots_disallowed":  # a policy, not a failure to retry
+            return
         self.res.state.fail(request.url, self.source["id"], reason, request.meta.get("page_url"),
                             request.meta.get("kind"))
         self.logger.warning("%s failed: %s", request.url, reason)
@@ -111,9 +122,10 @@ class ReportSpider(scrapy.Spider):
         if self.is_soft_404(response):
             self.res.run.fail(self.source["id"], page_url, "soft_404")
             return
-        meta = read_page_meta(response.body, self.title_xpaths)
+        root = html_root(response)
+        meta = read_page_meta(root, self.title_xpaths)
         meta["list_title"] = response.meta.get("list_title")
-        body = self.report_body(response)
+        body = self.report_body(root)
         documents = self.document_links(response, body)
         text = _WS.sub("", body.text_content()) if body is not None else ""
         inline = any(mark in text for mark in TEMPLATE_MARKS) or not documents
@@ -130,10 +142,8 @@ class ReportSpider(scrapy.Spider):
         yield self.report_item(response, response.meta.get("page_url"), response.meta.get("page_meta", {}),
                                content_key=hashlib.sha256(response.body).hexdigest(), role="attachment")
 
-    def report_body(self, response):
-        try:
-            root = lxml.html.document_fromstring(response.body)
-        except (ValueError, lxml.etree.ParserError):
+    def report_body(self, root):
+        if root is None:
             return None
         for xp in self.body_xpaths:
             found = root.xpath(xp)
@@ -158,11 +168,7 @@ class ReportSpider(scrapy.Spider):
         return len(response.body) < 30000 and any(m in head for m in ("页面不存在", "404 Not Found", "您访问的页面不存在"))
 
     def report_item(self, response, page_url, meta, content_key, role):
-        charset = None
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        m = re.search(r"charset=([\w-]+)", ctype, re.I)
-        if m:
-            charset = m.group(1)
         return {
             "source_id": self.source["id"], "url": response.url, "page_url": page_url or response.url,
             "canonical_url": canonical_url(response.url),
@@ -170,12 +176,26 @@ class ReportSpider(scrapy.Spider):
             "index_no": meta.get("index_no"), "publisher": meta.get("publisher"),
             "written_date": meta.get("written_date"), "published_date": meta.get("published_date"),
             "list_title": meta.get("list_title"), "page_title": meta.get("title"),
-            "body": response.body, "content_type": ctype, "header_charset": charset,
+            "body": response.body, "content_type": ctype, "header_charset": header_charset(response),
             "content_key": content_key, "http_status": response.status,
             "previous_sha256": response.meta.get("previous_sha256"),
             "warc_file": response.meta.get("warc_file"), "warc_record_id": response.meta.get("warc_record_id"),
             "fetched_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
+
+
+def header_charset(response):
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    m = re.search(r"charset=([\w-]+)", ctype, re.I)
+    return m.group(1) if m else None
+
+
+def html_root(response):
+    """The page as an lxml tree, decoded as the parser decodes it (GBK pages declared gb2312, ...)."""
+    try:
+        return parse_markup(decode(response.body, header_charset(response))[0])
+    except ExtractError:
+        return None
 
 
 def _key(text):

@@ -29,7 +29,10 @@ class TrsSpider(ReportSpider):
         if response.meta.get("paged"):
             return
         m = PAGER.search(response.text)
-        if m:  # the first page announces them all: index_1 … index_{count-1}
-            count, stem, ext = int(m.group(1)), m.group(3), m.group(4)
-            for n in range(1, count):
+        if m:  # the first page announces them all
+            count, current, stem, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+            # the first page's own index says the numbering: 0 -> index_1…index_{count-1} (classic TRS);
+            # 1 -> list_2…list_{count} (the page_div variant, where _1 does not exist)
+            numbers = range(1, count) if current == 0 else range(current + 1, count + 1)
+            for n in numbers:
                 yield self.list_request(urljoin(response.url, f"{stem}_{n}.{ext}"), self.parse_list, paged=True)

@@ -1,0 +1,55 @@
+"""Run the real `nianbao crawl` (a Scrapy process over real HTTP) against an in-process replica."""
+import glob
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NIANBAO = ROOT / ".venv" / "bin" / "nianbao"
+
+# The replica is local: politeness delays off, short timeouts so the slow page times out quickly.
+FAST = {
+    "NIANBAO_POLITENESS_SCALE": "0", "AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_TIMEOUT": "3",
+    "BACKOFF_BASE_DELAY": "0.2", "RETRY_TIMES": "2", "LOG_LEVEL": "WARNING", "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "4",
+}
+
+
+class CrawlRun:
+    def __init__(self, data_dir, proc):
+        self.data_dir = Path(data_dir)
+        self.proc = proc
+        runs = sorted(glob.glob(str(self.data_dir / "runs" / "*.json")))
+        self.summary = json.loads(Path(runs[-1]).read_text()) if runs else {}
+        self.items = []
+        path = self.data_dir / "runs" / f"{self.summary.get('run_id')}.reports.jsonl"
+        if path.exists():
+            self.items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+    def source(self, source_id):
+        return self.summary["sources"][source_id]
+
+    def failed(self):
+        return {f["url"]: f["reason"] for s in self.summary["sources"].values() for f in s["failed_urls"]}
+
+
+def crawl(replica, data_dir, sources=(), generic=False, db=None, extra=None, registry=None, timeout=600):
+    args = [str(NIANBAO), "crawl", "--replica", replica.base_url, "--data", str(data_dir)]
+    for s in sources:
+        args += ["--source", s]
+    if generic:
+        args.append("--generic")
+    if db:
+        args += ["--db", str(db)]
+    for k, v in {**FAST, **(extra or {})}.items():
+        args += ["--set", f"{k}={v}"]
+    env = dict(os.environ)
+    if registry:
+        env["NIANBAO_REGISTRY"] = str(registry)
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-5000:])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return CrawlRun(data_dir, proc)
