@@ -16,6 +16,11 @@ import io
 import re
 from dataclasses import dataclass
 
+import pdfplumber
+from pdfplumber.utils import extract_text
+
+from ..template import normalize_label, strip_ordinal
+from ..values import is_value_like
 from .model import Cell, Document, ExtractError
 
 MAX_PAGES = 80  # reports run 5–20 pages; beyond this it is a compilation, read the start only
@@ -24,12 +29,9 @@ _BAD_SHARE = 0.05  # more unreadable characters than this and the text is refuse
 _LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _WS = re.compile(r"\s+")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第?\s*\d+\s*页?(共\s*\d+\s*页)?|\d+\s*/\s*\d+)[-—–\s]*$")
-_ORDINAL = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[.、．])")
-_NUMBERISH = re.compile(r"^[\s\d.,+\-/—－减无]*$")
 
 
 def extract_pdf(data, header_charset=None):
-    import pdfplumber  # imported here: only PDF documents pay for it
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return _extract(pdf)
@@ -187,7 +189,6 @@ def _centred_in(chars, b):
 
 
 def _place(bboxes, chars, p):
-    from pdfplumber.utils import extract_text
     xs = _lines_of([b[0] for b in bboxes] + [b[2] for b in bboxes])
     ys = _lines_of([b[1] for b in bboxes] + [b[3] for b in bboxes])
     cells = []
@@ -226,7 +227,7 @@ def _repeated_header(prev, table):
     n = 0
     while n < min(len(prev.head), table.nrows - 1):
         a, b = prev.head[n], _texts(table.row(n))
-        if not b or a != b or any(_NUMBERISH.match(t) for t in b):
+        if not b or a != b or any(is_value_like(t) for t in b):
             break
         n += 1
     return n
@@ -241,7 +242,6 @@ def _continues(prev, table, pages):
         return True
     page = pages[table.page]
     same_edges = abs(prev.bbox[0] - table.bbox[0]) < 3 and abs(prev.bbox[2] - table.bbox[2]) < 3
-    from pdfplumber.utils import extract_text
     above = extract_text(_centred_in(page.chars, (0, 0, page.width, table.bbox[1])))
     prose_above = [l for l in above.split("\n") if l.strip() and not _PAGE_NUMBER.match(l)]
     return same_edges and not prose_above
@@ -261,7 +261,7 @@ def _join(prev, table):
     # blank cells of the first row under a label of the last row: one merged cell, cut by the page
     for c in table.row(0):
         above = _same_column(last, c)
-        if not c.text and above is not None and above.text and not _NUMBERISH.match(above.text):
+        if not c.text and above is not None and above.text and not is_value_like(above.text):
             c.origin = above.origin or above
 
 
@@ -297,10 +297,16 @@ def _is_cut_row(last, first):
     pairs = [(a, _same_column(first, a)) for a in last]
     if any(b is None for a, b in pairs):
         return False
-    numbers = [(a, b) for a, b in pairs if a.text and _NUMBERISH.match(a.text)]
+    numbers = [(a, b) for a, b in pairs if a.text and is_value_like(a.text)]
     labels = [b.text for a, b in pairs if b.text]
     return (bool(numbers) and all(not b.text for a, b in numbers) and bool(labels)
-            and not _ORDINAL.match(labels[0]) and all(not _NUMBERISH.match(t) for t in labels))
+            and not _numbered(labels[0]) and not any(is_value_like(t) for t in labels))
+
+
+def _numbered(label):
+    """Does the label begin with its own number (（一）, 一、, 1.): then it starts a row of its own."""
+    label = normalize_label(label)
+    return strip_ordinal(label) != label
 
 
 # -- text lines -------------------------------------------------------------------------------------
