@@ -255,11 +255,17 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
+    def handle_error(self, request, client_address):
+        # A client that gave up (timeout on the slow page, closed keep-alive) is normal here.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"      # keep-alive, as crawlers use it
-    server_version = "nginx"
-    sys_version = ""
+    def version_string(self):
+        return "nginx"
 
     def log_message(self, fmt, *args):
         if self.server.replica.verbose:
@@ -296,7 +302,8 @@ class _Handler(BaseHTTPRequestHandler):
             sent = 0 if self.command == "HEAD" or resp.status == 304 else (
                 resp.reset_after if resp.reset_after is not None else len(resp.body))
             replica.record({"host": host, "path": target, "method": self.command, "status": resp.status,
-                            "bytes": sent, "conditional": conditional, "time": time.time()})
+                            "bytes": sent, "conditional": conditional, "reset": resp.reset_after is not None,
+                            "time": time.time()})
         self.send(resp)
 
     def send(self, resp):
