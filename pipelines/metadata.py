@@ -49,20 +49,24 @@ def _title_from_lines(lines):
 
 
 def find_year(title, text):
-    for source in (title or "", text or ""):
-        m = _YEAR.search(source)
+    """text may be a callable giving the text: it is only needed when the title names no year."""
+    for source in (title, text):
+        source = source() if callable(source) else source
+        m = _YEAR.search(source or "")
         if m:
             return int(m.group(1))
     return None
 
 
 def find_agency(title, text):
+    """text may be a callable giving the text: it is only needed when the title names only a place."""
     if not title:
         return None
     m = _YEAR.search(title)
     agency = title[: m.start()].strip("：:，,、 ") if m else ""
     agency = re.sub(r"^关于", "", agency)
     if agency and _PLACE_ONLY.search(agency) and not _AGENCY_END.search(agency):
+        text = text() if callable(text) else text
         found = Counter(re.findall(re.escape(agency) + r"(管理委员会|管委会|人民政府)", text or ""))
         if found:
             suffix = found.most_common(1)[0][0]
@@ -72,4 +76,5 @@ def find_agency(title, text):
 
 def extract_metadata(doc):
     title = find_title(doc)
-    return {"title": title, "agency": find_agency(title, doc.text), "year": find_year(title, doc.text)}
+    text = lambda: doc.text  # noqa: E731 - read lazily: collecting a page's text is costly
+    return {"title": title, "agency": find_agency(title, text), "year": find_year(title, text)}

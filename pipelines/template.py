@@ -5,6 +5,7 @@ the project at run time). Every other module asks this one what a label means.
 """
 import re
 import unicodedata
+from functools import lru_cache
 
 # --- section 二: proactive disclosure, blocks per 第二十条 clause --------------------------------
 
@@ -179,21 +180,24 @@ SIGNALS_2021_APPLICATIONS = ("逾期不补正", "缴纳费用")
 # --- label normalization (template.md §6.4) -------------------------------------------------------
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
-_SPACE = re.compile(r"\s+")
 _ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.、．]|[①-⑳])")
 
 
+@lru_cache(maxsize=8192)
 def normalize_label(text):
-    """NFKC, no whitespace, ASCII quotes: the form all keyword matching runs on."""
+    """NFKC, no whitespace, ASCII quotes: the form all keyword matching runs on.
+    Cached: reports repeat the same few hundred labels."""
     text = unicodedata.normalize("NFKC", text or "")
-    return _SPACE.sub("", text).translate(_QUOTES)
+    return "".join(text.split()).translate(_QUOTES)
 
 
+@lru_cache(maxsize=8192)
 def strip_ordinal(label):
     """Drop a leading （一）/一、/1./1、 numbering from a normalized label."""
     return _ORDINAL.sub("", label, count=1)
 
 
+@lru_cache(maxsize=8192)
 def match_row(label):
     """The section-三 row code a normalized label names, or None."""
     for code, needed, forbidden in ROW_KEYWORDS:
@@ -202,6 +206,7 @@ def match_row(label):
     return None
 
 
+@lru_cache(maxsize=8192)
 def match_group(label):
     for code, key in GROUP_KEYWORDS:
         if key in label:
@@ -209,6 +214,7 @@ def match_group(label):
     return None
 
 
+@lru_cache(maxsize=8192)
 def match_proactive_item(label):
     """The section-二 item a normalized label names, or None. Provincial notes after the label are allowed."""
     core = strip_ordinal(label)
@@ -224,6 +230,7 @@ def match_proactive_item(label):
     return None
 
 
+@lru_cache(maxsize=8192)
 def match_measure(label):
     for code, keys in MEASURE_KEYWORDS:
         if all(k in label for k in keys):
@@ -234,6 +241,7 @@ def match_measure(label):
 _CLAUSE = re.compile(r"第二十条第[(（]([一二三四五六七八九十]+)[)）]项")
 
 
+@lru_cache(maxsize=8192)
 def match_block(label):
     """'第二十条第（八）项' -> 'art20_8' (spaces already removed by normalize_label)."""
     m = _CLAUSE.search(label.replace("(", "（").replace(")", "）"))

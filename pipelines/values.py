@@ -17,6 +17,8 @@ _SLASHES = {"/", "／", "\\"}
 
 def parse_value(raw):
     """Return (value, status, unit). value is int or float (decimals as written), or None."""
+    if raw and raw.isascii() and raw.isdigit():  # most cells: plain digits, no need for the full rules
+        return int(raw), NUMBER, None
     text = _SPACES.sub("", unicodedata.normalize("NFKC", raw or ""))
     if not text:
         return None, BLANK, None

@@ -43,6 +43,9 @@ def sniff(data, filename="", content_type=""):
     return "text"
 
 
+_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def _control_share(head):
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13, 12))
+    controls = len(head) - len(head.translate(None, _CONTROLS))  # counted in C, not byte by byte
     return controls / max(1, len(head))

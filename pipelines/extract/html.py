@@ -17,19 +17,20 @@ _WS = re.compile(r"[\s\u00a0\u3000]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
 _JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_TABLE_WORD = re.compile(r"(<|\\x3c|\\u003c|&lt;)\s*table", re.I)  # a table tag, maybe JS-escaped
 _OPENED = re.compile(r"<(html|body)[\s>]", re.I)
 _CLOSED = re.compile(r"</(html|body)\s*>", re.I)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": ""}
 
 
 def clean(text):
-    return _WS.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""  # str.split() splits on \u00a0 and \u3000 too
 
 
 def extract_html(data, header_charset=None):
     text, encoding = decode(data, header_charset)
     root = parse_markup(text)
-    doc = Document(format="html", meta=_meta(root))
+    doc = HtmlDocument(format="html", meta=_meta(root))
     doc.meta["encoding"] = encoding
     if _OPENED.search(text[:4096]) and not _CLOSED.search(text[-2048:]):
         # a page cut in transfer: the last row found may be cut too, and what follows is missing
@@ -41,8 +42,29 @@ def extract_html(data, header_charset=None):
     for t, table in enumerate(tables):
         doc.rows.extend(table_rows(table, t))
     # the text of a report held in a script belongs to the document (its title may be only there)
-    doc.text = "\n".join([page_text(root)] + [page_text(f, ".//text()") for f in embedded])
+    doc.text_from([root] + embedded)
     return doc
+
+
+class HtmlDocument(Document):
+    """A Document whose text is collected on first use. Most pages name their title in <head>, so the
+    text is rarely needed, and collecting it costs about as much as reading all the tables."""
+
+    _trees = None
+
+    def text_from(self, trees):
+        self._trees = trees
+
+    @property
+    def text(self):
+        if self._trees is not None:
+            trees, self._trees = self._trees, None
+            self._text = "\n".join(page_text(t) for t in trees)
+        return self._text
+
+    @text.setter
+    def text(self, value):
+        self._text = value
 
 
 def parse_markup(text):
@@ -58,37 +80,46 @@ def parse_markup(text):
 def table_rows(table, t):
     """The table's own rows (not those of nested tables), rowspans and colspans resolved."""
     rows, pending = [], {}  # pending: grid column -> [origin cell, rows still to cover]
-    for r, tr in enumerate(table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")):
+    for r, tr in enumerate(_own_rows(table)):
         out, col = [], 0
-        tds = tr.xpath("./td|./th")
-        i = 0
-        while i < len(tds) or any(c >= col for c in pending):
-            if col in pending:
-                origin, left = pending[col]
-                out.append(Cell(origin.text, origin.loc, origin.colspan, spanned=True))
-                if left <= 1:
-                    del pending[col]
-                else:
-                    pending[col][1] = left - 1
-                col += origin.colspan
-                continue
-            if i >= len(tds):
-                col = min(c for c in pending if c >= col)
-                continue
-            td = tds[i]
-            i += 1
-            colspan = _span(td.get("colspan"))
-            rowspan = _span(td.get("rowspan"))
+        for td in tr.iterchildren("td", "th"):
+            while col in pending:
+                col = _continue_span(out, pending, col)
+            colspan, rowspan = _span(td.get("colspan")), _span(td.get("rowspan"))
             cell = Cell(clean(td.text_content()), {"table": t, "row": r, "col": col}, colspan)
             out.append(cell)
             if rowspan > 1:
                 pending[col] = [cell, rowspan - 1]
             col += colspan
+        for c in sorted(c for c in pending if c >= col):  # spans continuing past this row's last cell
+            if c >= col:
+                col = _continue_span(out, pending, c)
         rows.append(out)
     return rows
 
 
+def _own_rows(table):
+    for child in table.iterchildren("tr", "thead", "tbody", "tfoot"):
+        if child.tag == "tr":
+            yield child
+        else:
+            yield from child.iterchildren("tr")
+
+
+def _continue_span(out, pending, col):
+    """Repeat the rowspan cell covering `col` in this row; return the column after it."""
+    origin, left = pending[col]
+    out.append(Cell(origin.text, origin.loc, origin.colspan, spanned=True))
+    if left <= 1:
+        del pending[col]
+    else:
+        pending[col][1] = left - 1
+    return col + origin.colspan
+
+
 def _span(value):
+    if value is None:
+        return 1
     try:
         return max(1, min(int(str(value).strip().rstrip(";")), 100))
     except (TypeError, ValueError):
@@ -97,27 +128,35 @@ def _span(value):
 
 def _meta(root):
     meta = {}
-    for m in root.iter("meta"):
+    head = root.find("head")
+    scope = root if head is None else head
+    for m in scope.iter("meta"):
         name = m.get("name") or m.get("property")
         if name and m.get("content") is not None:
             meta[name] = clean(m.get("content"))
-    title = root.find(".//title")
+    title = scope.find(".//title")
     if title is not None:
         meta["title"] = clean(title.text_content())
     return meta
 
 
-def page_text(root, scope="//body//text()"):
-    # link texts are navigation (menus, lists of other reports), never the report itself
-    texts = root.xpath(scope + "[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)]")
-    return "\n".join(t for t in (clean(x) for x in texts) if t)
+_TEXT_NODES = etree.XPath(".//text()", smart_strings=False)  # plain strings: much faster than itertext()
+
+
+def page_text(root):
+    """The visible text, one line per text node. Strips the tree (call it last): scripts and styles are
+    not text, and link texts are navigation (menus, lists of other reports), never the report itself."""
+    body = root.find("body")
+    body = root if body is None else body
+    etree.strip_elements(body, "script", "style", "a", etree.Comment, with_tail=False)
+    return "\n".join(t for t in map(clean, _TEXT_NODES(body)) if t)
 
 
 def _embedded_reports(root):
     """Report markup carried in JavaScript string literals, parsed into element trees."""
     for script in root.iter("script"):
         code = script.text or ""
-        if "table" not in code.lower():
+        if not _TABLE_WORD.search(code):
             continue
         pieces = [m.group(1) if m.group(1) is not None else m.group(2) for m in _JS_STRING.finditer(code)]
         markup = "".join(_JS_ESCAPE.sub(_unescape, p) for p in pieces)
