@@ -124,6 +124,8 @@ class Replica:
         self.sites = build_sites(self.catalog)
         self.obstacles = {}
         for spec in self.catalog.obstacles:
+            if spec["kind"] == "slow":
+                spec["delay"] = slow_delay
             if spec["kind"] in ACTIVE:
                 self.obstacles.setdefault(spec["host"], []).append(Obstacle(spec, self.options))
         self._log = []

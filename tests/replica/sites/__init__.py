@@ -11,5 +11,5 @@ def build_sites(catalog):
     catalog.obstacle("list_growth", "*", url="http://replica.local/add?host=<host>&column=<column>",
                      behaviour="Replica.add_report(host, column) puts a new newest report at the top of a column: "
                                "every later list page shifts by one item (page N's last item becomes page N+1's first)",
-                     columns={h: getattr(s, "addable", []) for h, s in sites.items() if getattr(s, "addable", [])})
+                     columns={h: list(s.addable) for h, s in sites.items() if s.addable})
     return sites

@@ -261,8 +261,8 @@ def build(catalog):
         catalog.columns.append(site.column_info(col.code, f"https://{HOST}/col/{col.code}/index.html", PER_PAGE))
 
     by_obstacle = {e.obstacle: e for e in catalog.reports if e.host == HOST and e.obstacle}
-    catalog.obstacle("slow", HOST, url=by_obstacle["slow"].url, delay="Replica(slow_delay=3.0)",
-                     behaviour="every request waits slow_delay seconds before answering (longer than a 2 s timeout)")
+    catalog.obstacle("slow", HOST, url=by_obstacle["slow"].url, delay=None,
+                     behaviour="every request waits `delay` seconds (Replica(slow_delay=...), default 5) before answering")
     catalog.obstacle("reset_once", HOST, url=by_obstacle["reset_once"].url, times=1,
                      behaviour="first request: headers and half the body, then TCP reset; later requests fine")
     catalog.obstacle("reset_always", HOST, url=by_obstacle["reset_always"].url,

@@ -516,7 +516,7 @@ def build(catalog):
     catalog.obstacle("robots_404", XZ, url=f"https://{XZ}/robots.txt", behaviour="404")
     http_dup = [e for e in catalog.reports if "http-dup" in e.quirks]
     catalog.obstacle("http_https_duplicate", XZ, url=f"https://{XZ}/?a=path&p=D41X",
-                     behaviour="the same report is listed twice on page 1: https:// link and http:// link",
+                     behaviour="the same report is listed twice on page 1: root-relative link and absolute http:// link",
                      reports=[e.url for e in http_dup])
     return [*sites.values(), portal]
 
