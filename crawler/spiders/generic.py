@@ -1,13 +1,25 @@
 """For a portal on no known platform: from the start URL follow in-scope links to a bounded depth and
 recognise report pages and attachments by their titles and content, so a new portal yields its
-reports before anyone writes a platform spider for it."""
+reports before anyone writes a platform spider for it.
+
+A page is a report when its text carries the template's labels, or when its own title names a report
+and it is not a list (a list page links many report titles). Links are read from anchors and from
+script text (lists embedded as XML or JSON in scripts). Static lists paged by JavaScript are probed
+with the usual templates (`index_1.html`, `list_2.shtml`, …) until a page adds no new report link.
+"""
 import re
 from urllib.parse import urljoin, urlsplit
 
-from .base import DOCUMENT_EXT, DOWNFILE, REPORT_TITLE, TEMPLATE_MARKS, ReportSpider
+from .base import DOCUMENT_EXT, DOWNFILE, REPORT_TITLE, TEMPLATE_MARKS, ReportSpider, html_root
 
-SKIP = re.compile(r"\.(css|js|png|jpe?g|gif|ico|svg|zip|rar|mp4|mp3)(?:$|\?)|^(?:javascript|mailto|tel):", re.I)
-LIST_WORDS = re.compile(r"年报|年度报告|信息公开|政务公开|zfxxgk|xxgk|nb|下一页|尾页|\d+")
+SKIP = re.compile(r"\.(css|js|png|jpe?g|gif|ico|svg|zip|rar|mp4|mp3)(?:$|\?)|^(?:javascript|mailto|tel|#)", re.I)
+PAGER_WORDS = re.compile(r"^(下一页|下页|尾页|末页|\d{1,3}|>|»|更多)$")
+SCRIPT_LINK = re.compile(r"""href\s*=\s*\\?['"]([^'"\\]+)\\?['"][^>]*>(.*?)</a>""", re.S)
+TAGS = re.compile(r"<[^>]+>")
+YEAR = re.compile(r"(19|20)\d\d")
+STATIC_LIST = re.compile(r"^(.*/)(index|[\w\-]*list)(?:_(\d+))?\.(s?html?)$|^(.*/)$")
+PAGE_PARAM = re.compile(r"[?&](page|pageNum|pageIndex|currpage|pageNo)=(\d+)", re.I)
+_WS = re.compile(r"\s+")
 
 
 class GenericSpider(ReportSpider):
@@ -18,37 +30,83 @@ class GenericSpider(ReportSpider):
 
     def __init__(self, source=None, *args, **kwargs):
         super().__init__(source, *args, **kwargs)
-        self.max_depth = int(self.source.get("max_depth", 4))
+        self.max_depth = int(self.source.get("max_depth", 6))
         self.prefixes = self.source.get("path_prefixes") or []
+        self.seen_reports = set()
 
     def parse_list(self, response):
         if response.status == 304:  # a report page seen on an earlier run, unchanged
             yield from self.parse_page(response)
             return
+        root = html_root(response)
+        if root is None:
+            return
+        links = list(self._links(response, root))
+        report_links = [u for u, label in links if REPORT_TITLE.search(label)]
+        if self._is_report(root, len(report_links)):
+            yield from self.parse_page(response)
+            return
         depth = response.meta.get("depth_left", self.max_depth)
-        title = (response.css("title::text").get() or "") + " " + " ".join(response.css("h1::text").getall())
-        text = re.sub(r"\s+", "", " ".join(response.xpath("//body//text()[not(ancestor::script)]").getall()))
-        if REPORT_TITLE.search(title) and any(m in text for m in TEMPLATE_MARKS + ("年度报告",)):
-            yield from self.parse_page(response)  # this page is a report
-            return
-        if depth <= 0:
-            return
-        for a in response.xpath("//a[@href]"):
-            href = a.attrib["href"].strip()
-            if SKIP.search(href):
-                continue
-            url = urljoin(response.url, href).split("#")[0]
-            if not self.in_scope(url) or not self._under_prefix(url):
-                continue
-            label = a.attrib.get("title") or "".join(a.xpath(".//text()").getall()).strip()
+        new = 0
+        for url, label in links:
             if DOCUMENT_EXT.search(url) or DOWNFILE.search(url):
                 if REPORT_TITLE.search(label):
                     yield self.request(url, self.parse_document, "document", page_url=response.url,
                                        page_meta={"title": label, "list_title": label})
-            elif REPORT_TITLE.search(label):
-                yield self.request(url, self.parse_list, "page", depth_left=depth - 1, list_title=label)
-            elif LIST_WORDS.search(label) or LIST_WORDS.search(urlsplit(url).path):
+            elif REPORT_TITLE.search(label) and YEAR.search(label):
+                new += url not in self.seen_reports
+                self.seen_reports.add(url)
+                if depth > 0:
+                    yield self.request(url, self.parse_list, "page", depth_left=depth - 1, list_title=label)
+            elif depth > 0 and (PAGER_WORDS.match(label) or REPORT_TITLE.search(label) or PAGE_PARAM.search(url)):
                 yield self.list_request(url, self.parse_list, depth_left=depth - 1)
+        if new:
+            yield from self._probe_next(response, depth)
+
+    def _is_report(self, root, report_links):
+        body = root.find("body")
+        text = _WS.sub("", body.text_content()) if body is not None else ""
+        if any(mark in text for mark in TEMPLATE_MARKS[:3]):
+            return True
+        titles = root.xpath("//meta[@name='ArticleTitle']/@content") + [
+            h.text_content() for h in root.xpath("//h1|//*[contains(@class,'title')]") if len(h.text_content()) < 80]
+        titled = any(REPORT_TITLE.search(t) and YEAR.search(t) for t in titles)
+        return titled and report_links < 3
+
+    def _links(self, response, root):
+        seen = set()
+        pairs = [(a.get("href"), a.get("title") or a.text_content()) for a in root.iter("a") if a.get("href")]
+        for script in root.iter("script"):
+            pairs += [(href, TAGS.sub("", inner)) for href, inner in SCRIPT_LINK.findall(script.text or "")]
+        for href, label in pairs:
+            href = href.strip()
+            if SKIP.search(href):
+                continue
+            url = urljoin(response.url, href).split("#")[0]
+            if url in seen or not self.in_scope(url) or not self._under_prefix(url):
+                continue
+            seen.add(url)
+            yield url, _WS.sub(" ", label or "").strip()
+
+    def _probe_next(self, response, depth):
+        """A list whose pager is drawn by JavaScript: try the next page names or numbers in use."""
+        param = PAGE_PARAM.search(response.url)
+        if param and depth > 0:  # ?page=N / pageNum=N / currpage=N: the next number
+            n = int(param.group(2)) + 1
+            yield self.list_request(response.url[:param.start(2)] + str(n) + response.url[param.end(2):],
+                                    self.parse_list, depth_left=depth)
+            return
+        m = STATIC_LIST.match(urlsplit(response.url).path)
+        if not m or depth <= 0:
+            return
+        if m.group(5) is not None:  # a directory: its pages are index_N.html
+            base, stem, number, ext = m.group(5), "index", None, "html"
+        else:
+            base, stem, number, ext = m.group(1), m.group(2), m.group(3), m.group(4)
+        candidates = [1, 2] if number is None else [int(number) + 1]  # _1 (0-based) or _2 (1-based)
+        for n in candidates:
+            url = urljoin(response.url, f"{base}{stem}_{n}.{ext}")
+            yield self.list_request(url, self.parse_list, depth_left=depth - 1)
 
     def _under_prefix(self, url):
         path = urlsplit(url).path
