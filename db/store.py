@@ -20,16 +20,36 @@ def original_path(sha256):
     return f"/-/original/{sha256}"
 
 
+def _insert_sql(table, columns, verb="insert"):
+    return f"{verb} into [{table}] ({', '.join(columns)}) values ({', '.join('?' * len(columns))})"
+
+
+REPORT_COLUMNS = [c for c in schema.column_order("reports") if c != "id"]
+VALUE_COLUMNS = list(schema.TABLES["report_values"]["columns"])
+CHECK_COLUMNS = [c for c in schema.TABLES["failed_checks"]["columns"] if c != "id"]
+TOTAL_COLUMNS = list(schema.TABLES["report_totals"]["columns"])
+
+
 class Store:
-    def __init__(self, path):
+    """batch: reports per transaction. A commit costs a disk sync, so one per report would make a
+    million-report build take hours; each report is still all-or-nothing (a savepoint)."""
+
+    def __init__(self, path, batch=500):
         self.db = sqlite_utils.Database(path)
         # rollback journal, not WAL: the published file is opened read-only and immutable (datasette -i)
         self.db.execute("pragma journal_mode = delete")
         self.db.execute("pragma synchronous = normal")
         schema.create(self.db)
         self._sources = {}
+        self._batch, self._pending = batch, 0
+
+    def commit(self):
+        if self.db.conn.in_transaction:
+            self.db.conn.commit()
+        self._pending = 0
 
     def close(self):
+        self.commit()
         self.db.conn.close()
 
     # --- sources ---------------------------------------------------------------------------------
@@ -41,6 +61,7 @@ class Store:
             row["start_urls"] = json.dumps(row["start_urls"], ensure_ascii=False)
         extra = {k: v for k, v in source.items() if k not in known}
         row["extra"] = json.dumps(extra, ensure_ascii=False, default=str) if extra else None
+        self.commit()
         self.db["sources"].upsert(row, pk="id")
         self._sources.pop(row["id"], None)
 
@@ -48,7 +69,7 @@ class Store:
         if source_id not in self._sources:
             rows = list(self.db.query("select * from sources where id = ?", [source_id]))
             if not rows and source_id is not None:
-                self.db["sources"].insert({"id": source_id, "name": source_id}, ignore=True)
+                self.db.execute("insert or ignore into sources (id, name) values (?, ?)", [source_id, source_id])
                 rows = [{"id": source_id}]
             self._sources[source_id] = rows[0] if rows else {}
         return self._sources[source_id]
@@ -58,18 +79,34 @@ class Store:
     def add_report(self, record, parse_result):
         """Store one crawled document with its parse result; return the id of its stored version."""
         sha = record.get("sha256") or parse_result.get("sha256")
-        with self.db.conn:
-            previous = self._find_document(record, parse_result, sha)
-            if previous and previous["sha256"] == sha:
-                self._seen_again(previous, record)
-                return previous["id"]
-            row = self._report_row(record, parse_result, sha, previous)
-            if previous:
-                self.db.execute("update reports set is_current = 0 where doc_id = ?", [previous["doc_id"]])
-            report_id = self.db["reports"].insert(row).last_pk
-            if not previous:
-                self.db.execute("update reports set doc_id = ? where id = ?", [report_id, report_id])
-            self._insert_details(report_id, record, parse_result)
+        conn = self.db.conn
+        if not conn.in_transaction:
+            conn.execute("begin")
+        conn.execute("savepoint report")
+        try:
+            report_id = self._add(record, parse_result, sha)
+            conn.execute("release report")
+        except BaseException:
+            conn.execute("rollback to report")
+            conn.execute("release report")
+            raise
+        self._pending += 1
+        if self._pending >= self._batch:
+            self.commit()
+        return report_id
+
+    def _add(self, record, parse_result, sha):
+        previous = self._find_document(record, parse_result, sha)
+        if previous and previous["sha256"] == sha:
+            self._seen_again(previous, record)
+            return previous["id"]
+        row = self._report_row(record, parse_result, sha, previous)
+        if previous:
+            self.db.execute("update reports set is_current = 0 where doc_id = ?", [previous["doc_id"]])
+        report_id = self.db.execute(_insert_sql("reports", REPORT_COLUMNS), [row[c] for c in REPORT_COLUMNS]).lastrowid
+        if not previous:
+            self.db.execute("update reports set doc_id = ? where id = ?", [report_id, report_id])
+        self._insert_details(report_id, record, parse_result)
         return report_id
 
     def _find_document(self, record, parse_result, sha):
@@ -141,19 +178,17 @@ class Store:
 
     def _insert_details(self, report_id, record, result):
         cells = result.get("cells") or []
-        values = [{"report_id": report_id, "section": c["section"], "item": c["item"], "measure": c["measure"],
-                   "value": c.get("value"), "raw": c.get("raw"), "status": c.get("status"), "unit": c.get("unit"),
-                   "loc": json.dumps(c.get("loc"), ensure_ascii=False) if c.get("loc") is not None else None}
+        values = [(report_id, c["section"], c["item"], c["measure"], c.get("value"), c.get("raw"), c.get("status"),
+                   c.get("unit"), json.dumps(c.get("loc"), ensure_ascii=False) if c.get("loc") is not None else None)
                   for c in cells]
         # a key printed twice keeps its first cell; the parser's warnings say why
-        self.db["report_values"].insert_all(values, ignore=True)
-        failed = [{"report_id": report_id, "rule": c.get("rule"), "scope": c.get("where"),
-                   "expected": c.get("expected"), "actual": c.get("actual"), "status": c.get("status"),
-                   "cells": json.dumps(c.get("cells"), ensure_ascii=False) if c.get("cells") else None}
+        self.db.conn.executemany(_insert_sql("report_values", VALUE_COLUMNS, "insert or ignore"), values)
+        failed = [(report_id, c.get("rule"), c.get("where"), c.get("expected"), c.get("actual"), c.get("status"),
+                   json.dumps(c.get("cells"), ensure_ascii=False) if c.get("cells") else None)
                   for c in result.get("checks") or [] if c.get("status") != "pass"]
-        if failed:
-            self.db["failed_checks"].insert_all(failed)
-        self.db["report_totals"].insert(dict(totals.report_totals(cells), report_id=report_id), replace=True)
+        self.db.conn.executemany(_insert_sql("failed_checks", CHECK_COLUMNS), failed)
+        t = dict(totals.report_totals(cells), report_id=report_id)
+        self.db.execute(_insert_sql("report_totals", TOTAL_COLUMNS, "insert or replace"), [t[c] for c in TOTAL_COLUMNS])
         title, agency = result.get("title") or record.get("list_title") or "", result.get("agency") or ""
         text = search.report_text(record, result)
         self.db.execute("insert into reports_fts(rowid, title, agency, text) values (?, ?, ?, ?)",
@@ -184,6 +219,7 @@ class Store:
                "blocked": sum(1 for r in rows if r["blocked"])}
         for key in ("pages_fetched", "new", "changed", "unchanged", "not_modified", "failures"):
             run[key] = sum(r[key] for r in rows)
+        self.commit()
         with self.db.conn:
             self.db["crawl_runs"].insert(run, replace=True)
             self.db["crawl_run_sources"].insert_all(rows, replace=True)
@@ -191,6 +227,7 @@ class Store:
     def refresh_health(self, as_of=None):
         """Recompute source_health. as_of (a date, default today UTC) fixes which report year is due."""
         from .health import health_rows
+        self.commit()
         rows = health_rows(self.db, as_of or dt.datetime.now(dt.timezone.utc).date())
         with self.db.conn:
             self.db.execute("delete from source_health")
@@ -199,6 +236,7 @@ class Store:
 
     def finish(self):
         """After a load: summary tables, statistics, and search indexes compacted for a read-only life."""
+        self.commit()
         summary.refresh(self.db)
         with self.db.conn:
             self.db.execute("insert into reports_fts(reports_fts) values ('optimize')")
