@@ -12,8 +12,10 @@ from pipelines.parse import parse_bytes
 from .store import Store
 
 
-def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=None, progress=None):
+def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=None, progress=None, workers=1):
     """reports_iter yields (record, body bytes); default: pipelines.archive.iter_reports(archive_dir).
+    workers > 1 parses in that many processes (parsing, not storing, is what takes the time); the
+    documents are still stored in the archive's order, which decides what is a later version.
     Returns counts: documents, reports (stored versions), parse_errors, seconds."""
     if reports_iter is None:
         from pipelines.archive import iter_reports
@@ -29,10 +31,7 @@ def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=No
     try:
         for source in sources:
             store.add_source(source)
-        for record, body in reports_iter:
-            result = parse_bytes(body, filename=record["url"], content_type=record.get("content_type") or "")
-            if "text" not in result and "text" not in record:
-                record = dict(record, text=plain_text(body, result))
+        for record, result in parsed(reports_iter, workers):
             store.add_report(record, result)
             counts["documents"] += 1
             counts["parse_errors"] += "error" in result
@@ -48,6 +47,32 @@ def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=No
     os.replace(tmp, db_path)
     counts["seconds"] = round(time.monotonic() - started, 2)
     return counts
+
+
+def parse_one(item):
+    record, body = item
+    result = parse_bytes(body, filename=record["url"], content_type=record.get("content_type") or "")
+    if "text" not in result and not record.get("text"):
+        record = dict(record, text=plain_text(body, result))
+    return record, result
+
+
+def parsed(reports_iter, workers=1):
+    """(record, parse result) in input order; with workers > 1, a bounded window of parses runs in
+    other processes, so memory holds a few dozen documents, not the archive."""
+    if workers <= 1:
+        yield from map(parse_one, reports_iter)
+        return
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(workers) as pool:
+        window = deque()
+        for item in reports_iter:
+            window.append(pool.submit(parse_one, item))
+            if len(window) >= workers * 8:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
 
 
 def plain_text(body, result):

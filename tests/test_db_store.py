@@ -146,3 +146,16 @@ def test_archive_layout(tmp_path):
     docs = archive(tmp_path, documents(SHARED))
     rec, body = docs[0]
     assert (tmp_path / "blobs" / rec["sha256"][:2] / rec["sha256"]).read_bytes() == body
+
+
+def test_build_with_worker_processes_stores_the_same(tmp_path):
+    from db.build import build
+    docs = archive(tmp_path / "a", documents(SHARED))
+    one = build(tmp_path / "a", tmp_path / "one.db", docs, sources=SOURCES)
+    two = build(tmp_path / "a", tmp_path / "two.db", docs, sources=SOURCES, workers=2)
+    assert one["reports"] == two["reports"] == 9
+
+    def dump(path):
+        s = Store(path)
+        return list(s.db.query("select report_id, section, item, measure, value from report_values order by 1, 2, 3, 4"))
+    assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
