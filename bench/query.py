@@ -221,7 +221,7 @@ def store_throughput(tmp_dir, n=1000, seed=2):
     path = Path(tmp_dir) / "store-sample.db"
     if path.exists():
         path.unlink()
-    store = Store(path)
+    store = Store(path, batch=1000)  # as db.build does
     agencies = make_agencies(rng, n)
     started = time.monotonic()
     for i, (agency, region, _place) in enumerate(agencies[:n]):

@@ -26,7 +26,7 @@ def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=No
     if tmp.exists():
         tmp.unlink()
     started = time.monotonic()
-    store = Store(tmp)
+    store = Store(tmp, batch=1000)
     counts = {"documents": 0, "parse_errors": 0}
     try:
         for source in sources:

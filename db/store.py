@@ -31,10 +31,11 @@ TOTAL_COLUMNS = list(schema.TABLES["report_totals"]["columns"])
 
 
 class Store:
-    """batch: reports per transaction. A commit costs a disk sync, so one per report would make a
-    million-report build take hours; each report is still all-or-nothing (a savepoint)."""
+    """batch: reports per transaction. 1 (the default) commits each report at once, for callers that
+    may stop at any time (the crawler). A commit costs a disk sync, so a rebuild uses a larger batch
+    and close(); each report stays all-or-nothing either way (a savepoint)."""
 
-    def __init__(self, path, batch=500):
+    def __init__(self, path, batch=1):
         self.db = sqlite_utils.Database(path)
         # rollback journal, not WAL: the published file is opened read-only and immutable (datasette -i)
         self.db.execute("pragma journal_mode = delete")
