@@ -1,14 +1,13 @@
 """Item pipelines: a found report document goes deduplicate -> archive -> parse -> store.
 
-Parsing runs in a thread so the crawl keeps fetching meanwhile; the store is written from the
-reactor thread only (one SQLite connection).
+Parsing runs in worker processes (PDFs are CPU-heavy and would hold the GIL against the crawl);
+the store is written from the reactor thread only (one SQLite connection).
 """
+import asyncio
 import json
 import logging
 
 from scrapy.exceptions import DropItem
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
 
 from pipelines.archive import store_blob
 from pipelines.parse import parse_bytes
@@ -99,8 +98,9 @@ class ParseStorePipeline:
 
     async def process_item(self, item, spider=None):
         try:
-            result = await maybe_deferred_to_future(deferToThread(
-                parse_bytes, item["body"], item["url"], item["content_type"], item["header_charset"]))
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self.res.parsers(), parse_bytes, item["body"], item["url"],
+                                                item["content_type"], item["header_charset"])
             return self._stored(result, item)
         except DropItem:
             raise

@@ -5,6 +5,8 @@ into one run summary, so these live here, one set per data directory, closed whe
 """
 import atexit
 import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 from pipelines.archive import WarcArchive
@@ -26,8 +28,18 @@ class Resources:
             "pid": os.getpid()})
         self.state = CrawlState(self.data_dir / "crawl_state.sqlite")
         self.run = RunSummary(self.data_dir / "runs")
+        self._parsers = None
+
+    def parsers(self):
+        """Worker processes for parsing, started on first use: the crawl keeps one core to itself."""
+        if self._parsers is None:
+            workers = max(1, (os.cpu_count() or 2) - 1)
+            self._parsers = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        return self._parsers
 
     def close(self):
+        if self._parsers is not None:
+            self._parsers.shutdown(wait=True)
         self.archive.close()
         self.run.save()
         self.state.close()

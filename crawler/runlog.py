@@ -64,4 +64,8 @@ class RunLog:
 
     def spider_closed(self, spider, reason):
         from .resources import shared
-        shared(self.crawler.settings).run.save()
+        run = shared(self.crawler.settings).run
+        source = run.source(spider.source["id"])
+        source["elapsed_seconds"] = self.crawler.stats.get_value("elapsed_time_seconds")
+        source["finish_reason"] = reason
+        run.save()
