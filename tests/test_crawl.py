@@ -21,6 +21,7 @@ SECTIONS = ("proactive", "applications", "review_litigation")
 @pytest.fixture(scope="module")
 def replica():
     r = Replica(port=0, slow_delay=5.0).start()
+    r.warm()  # attachments rendered up front: a first-request render must not race the 3 s timeout
     yield r
     r.stop()
 
