@@ -76,6 +76,7 @@ class ParseStorePipeline:
 
     def __init__(self, crawler):
         self.res = shared(crawler.settings)
+        self.crawler = crawler
         self.db_path = crawler.settings.get("NIANBAO_DB")
         self.store = None
         self.out = None
@@ -91,10 +92,13 @@ class ParseStorePipeline:
         if self.db_path and self.store is None:
             from db.store import Store
             self.store = Store(self.db_path)
+            self.store.add_source(self.crawler.spider.source)
 
     def close_spider(self, spider=None):
         if self.out:
             self.out.close()
+        if self.store is not None:
+            self.store.close()
 
     async def process_item(self, item, spider=None):
         try:

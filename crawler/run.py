@@ -58,4 +58,10 @@ def run_crawl(source_ids=None, data_dir="data", replica=None, db=None, overrides
     summary.save()
     result = summary.as_dict()
     close_all()
+    if db:  # the run's record goes in with the reports it stored
+        from db.store import Store
+        store = Store(db)
+        store.add_run(result)
+        store.refresh_health()
+        store.close()
     return result

@@ -33,6 +33,27 @@ def cmd_crawl(args):
     return 0
 
 
+def cmd_build(args):
+    from .commands import build
+    counts = build(args.data, args.db, args.workers)
+    return 0 if counts["documents"] else 1
+
+
+def cmd_serve(args):
+    from .commands import serve
+    return serve(args.db or f"{args.data}/nianbao.db", args.port, args.data).wait()
+
+
+def cmd_demo(args):
+    from .commands import demo
+    return demo(args.data, args.port, args.replica_port)
+
+
+def cmd_nightly(args):
+    from .commands import nightly
+    return nightly(args.data, args.source or ())
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="nianbao", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -48,6 +69,25 @@ def main(argv=None):
     c.add_argument("--generic", action="store_true", help="use the generic spider for every source")
     c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a Scrapy setting")
     c.set_defaults(func=cmd_crawl)
+    b = sub.add_parser("build", help="rebuild the database from the archive alone, re-parsing every document")
+    b.add_argument("--data", default="data")
+    b.add_argument("--db", help="default: DATA/nianbao.db")
+    b.add_argument("--workers", type=int, help="parsing processes (default: cores - 1)")
+    b.set_defaults(func=cmd_build)
+    v = sub.add_parser("serve", help="publish the database with Datasette (read-only)")
+    v.add_argument("--data", default="data")
+    v.add_argument("--db")
+    v.add_argument("--port", type=int, default=8001)
+    v.set_defaults(func=cmd_serve)
+    d = sub.add_parser("demo", help="replica portals -> crawl -> database -> Datasette on :8001")
+    d.add_argument("--data", default="data")
+    d.add_argument("--port", type=int, default=8001)
+    d.add_argument("--replica-port", type=int, default=8800)
+    d.set_defaults(func=cmd_demo)
+    n = sub.add_parser("nightly", help="crawl the real portals and rebuild the database")
+    n.add_argument("--data", default="data")
+    n.add_argument("--source", action="append")
+    n.set_defaults(func=cmd_nightly)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -1,0 +1,121 @@
+"""The end-to-end commands: build the database from the archive, serve it, the demo and the nightly job.
+
+The database is always rebuilt from the archive (written beside the old one, moved into place at the
+end), so a running Datasette never sees a half-written file and parser fixes reach every report.
+"""
+import glob
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPLICA_SETTINGS = {"NIANBAO_POLITENESS_SCALE": "0", "AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_TIMEOUT": "3",
+                    "BACKOFF_BASE_DELAY": "0.2", "RETRY_TIMES": "2", "LOG_LEVEL": "ERROR"}
+
+
+def say(message):
+    print(f"[nianbao] {message}", flush=True)
+
+
+def build(data_dir="data", db_path=None, workers=None):
+    from crawler.registry import load_sources
+    from db.build import build as build_db
+    data_dir = Path(data_dir)
+    db_path = Path(db_path or data_dir / "nianbao.db")
+    runs = [json.loads(Path(p).read_text(encoding="utf-8"))
+            for p in sorted(glob.glob(str(data_dir / "runs" / "*.json")))]
+    counts = build_db(data_dir / "archive", db_path, sources=load_sources(), runs=runs,
+                      progress=lambda n: say(f"  {n} documents parsed"),
+                      workers=workers or max(1, (os.cpu_count() or 2) - 1))
+    say(f"built {db_path}: {counts['documents']} documents, {counts['reports']} report versions, "
+        f"{counts['parse_errors']} unparsed (kept with their reason), {counts['seconds']} s")
+    return counts
+
+
+def crawl_subprocess(data_dir, replica=None, sources=()):
+    """`nianbao crawl` in its own process (Scrapy's reactor runs once per process)."""
+    argv = [sys.executable, "-m", "nianbao.cli", "crawl", "--data", str(data_dir)]
+    for s in sources:
+        argv += ["--source", s]
+    if replica:
+        argv += ["--replica", replica]
+        for k, v in REPLICA_SETTINGS.items():
+            argv += ["--set", f"{k}={v}"]
+    else:
+        argv += ["--set", "LOG_LEVEL=WARNING", "--set", "LOGSTATS_INTERVAL=30"]
+    return subprocess.run(argv, cwd=ROOT).returncode
+
+
+def serve(db_path, port=8001, data_dir="data"):
+    from db.serve import command
+    argv = command(db_path, port=port, archive_dir=Path(data_dir) / "archive")
+    return subprocess.Popen(argv, cwd=ROOT)
+
+
+def wait_for_port(port, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def demo(data_dir="data", port=8001, replica_port=8800):
+    """Replica up, crawl it, build the database, serve it; Ctrl-C stops everything."""
+    children = []
+
+    def stop(*_):
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    try:
+        say(f"starting the replica portals on 127.0.0.1:{replica_port} (rendering reports, ~20 s)")
+        replica = subprocess.Popen([sys.executable, "-m", "tests.replica", "--port", str(replica_port), "--warm"],
+                                   cwd=ROOT)
+        children.append(replica)
+        if not wait_for_port(replica_port, 180):
+            raise SystemExit("the replica did not start")
+        say("crawling the replica portals (real Scrapy, real HTTP); per-source summary follows")
+        crawl_subprocess(data_dir, replica=f"http://127.0.0.1:{replica_port}")
+        say("building the database from the archive")
+        db_path = Path(data_dir) / "nianbao.db"
+        build(data_dir, db_path)
+        say(f"serving Datasette at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        server = serve(db_path, port, data_dir)
+        children.append(server)
+        server.wait()
+    except KeyboardInterrupt:
+        say("stopping")
+    finally:
+        stop()
+    return 0
+
+
+def nightly(data_dir="data", sources=()):
+    """Crawl the real portals, say per source what happened, rebuild the database from the archive."""
+    say("crawling the real portals")
+    crawl_subprocess(data_dir, sources=sources)
+    runs = sorted(glob.glob(str(Path(data_dir) / "runs" / "*.json")))
+    if runs:
+        summary = json.loads(Path(runs[-1]).read_text(encoding="utf-8"))
+        for source_id, s in summary["sources"].items():
+            reachable = s["pages_fetched"] > 0 or s.get("not_modified", 0) > 0
+            state = "ok" if reachable and not s["blocked"] else ("blocked" if s["blocked"] else "UNREACHABLE")
+            say(f"  {source_id}: {state}; {s['new']} new, {s['changed']} changed, failures {s['failures'] or 'none'}")
+    say("rebuilding the database from everything the archive holds")
+    build(data_dir)
+    return 0
