@@ -1,10 +1,11 @@
-# Two commands do everything: `make demo` and `make test`. The virtual environment is made on first use.
+# Two commands do everything: `make demo` and `make test`. Each installs what it needs, idempotently:
+# the virtual environment at .venv on first use, and the Debian packages the tests use.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo bench clean
+.PHONY: install system-deps test demo nightly serve build bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,11 +15,40 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: $(STAMP)
+# LibreOffice converts .doc/.wps reports; a CJK font lets it print test documents; Chromium runs the
+# browser test. Installed only when missing (CI runs as root on Debian); without them those tests skip
+# and say which package they need.
+system-deps:
+	@missing=""; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	fc-list 2>/dev/null | grep -qi "wenquanyi zen hei" || missing="$$missing fonts-wqy-zenhei"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "not installed (need root and apt-get):$$missing; the tests that need them will skip"; fi; \
+	fi
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/nianbao demo
+
+nightly: $(STAMP)
+	$(BIN)/nianbao nightly
+
+build: $(STAMP)
+	$(BIN)/nianbao build
+
+serve: $(STAMP)
+	$(BIN)/nianbao serve
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/query.py
 
 clean:
-	rm -rf $(VENV) data build *.egg-info
+	rm -rf $(VENV) build *.egg-info
