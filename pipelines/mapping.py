@@ -17,8 +17,9 @@ class _Row:
 
     def __init__(self, cells):
         self.cells = cells
-        self.parsed = [parse_value(c.text) for c in cells]
-        label_idx = [i for i, c in enumerate(cells) if c.text.strip() and self.parsed[i][1] not in VALUE_LIKE]
+        self.parsed = parsed = [parse_value(c.text) for c in cells]
+        # a label is any text that is not a value (blank cells are values: status blank)
+        label_idx = [i for i, p in enumerate(parsed) if p[1] not in VALUE_LIKE]
         self.labels = [T.normalize_label(cells[i].text) for i in label_idx]
         # the row is named by its own last label: a rowspan copy pushed to the right of it (a group
         # whose rows were dropped or miscounted) is context, not the row's name
@@ -28,7 +29,7 @@ class _Row:
                 [T.normalize_label(cells[own[-1]].text)]
         start = own[-1] + 1 if own else (label_idx[-1] + 1 if label_idx else 0)
         # rowspan copies are not values of this row; only cells that begin here count
-        self.values = [(cells[i], self.parsed[i]) for i in range(start, len(cells)) if not cells[i].spanned]
+        self.values = [(c, p) for c, p in zip(cells[start:], parsed[start:]) if not c.spanned]
         self.joined = "".join(self.labels)
         self.last = self.labels[-1] if self.labels else ""
 

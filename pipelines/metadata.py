@@ -66,7 +66,7 @@ def find_agency(title, text):
     agency = title[: m.start()].strip("：:，,、 ") if m else ""
     agency = re.sub(r"^关于", "", agency)
     if agency and _PLACE_ONLY.search(agency) and not _AGENCY_END.search(agency):
-        text = text() if callable(text) else text
+        text = text(searching=True) if callable(text) else text
         found = Counter(re.findall(re.escape(agency) + r"(管理委员会|管委会|人民政府)", text or ""))
         if found:
             suffix = found.most_common(1)[0][0]
@@ -76,5 +76,9 @@ def find_agency(title, text):
 
 def extract_metadata(doc):
     title = find_title(doc)
-    text = lambda: doc.text  # noqa: E731 - read lazily: collecting a page's text is costly
+    def text(searching=False):
+        # read lazily, and as flat text when only searched and the document offers it cheaply:
+        # collecting the lines of a Word-pasted page costs as much as reading its tables
+        return doc.flat_text() if searching and hasattr(doc, "flat_text") else doc.text
+
     return {"title": title, "agency": find_agency(title, text), "year": find_year(title, text)}

@@ -7,8 +7,6 @@ declared gb2312 carry GBK-only characters such as 瀍; finally BeautifulSoup's U
 import codecs
 import re
 
-from bs4 import UnicodeDammit
-
 _BOMS = [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "cp936": "gb18030"}
@@ -41,6 +39,8 @@ def decode(data, header_charset=None):
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
             pass
+    from bs4 import UnicodeDammit  # imported here: it is the last resort and slow to import
+
     dammit = UnicodeDammit(data, ["gb18030"], is_html=True)
     if dammit.unicode_markup is not None:
         return dammit.unicode_markup, dammit.original_encoding or "unknown"
