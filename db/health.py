@@ -43,9 +43,9 @@ def health_rows(db, as_of):
             if run["ok"]:
                 break
             failures += 1
-        stats = next(db.query(
-            "select count(*) as n, max(year) as latest, max(fetched_at) as last_new from reports "
-            "where source_id = ? and is_current = 1", [sid]))
+        stats = next(db.query("select count(*) as n, max(year) as latest from reports "
+                              "where source_id = ? and is_current = 1", [sid]))
+        # every stored row is a new report or a new version: the latest fetch among them
         last_new = next(db.query("select max(fetched_at) as t from reports where source_id = ?", [sid]))["t"]
         agencies = sorted(missing.get(sid, []))
         if failures:

@@ -37,7 +37,9 @@ order by new_received desc limit 100""",
   round(refused_share, 4) as refused_share
 from agency_years
 where (:year = '' or year = cast(:year as integer))
-  and (:agency = '' or agency like '%' || :agency || '%')
+  and (:agency = ''
+       or agency = :agency  -- the exact name (an index lookup), else any name containing it
+       or (not exists (select 1 from agencies where agency = :agency) and agency like '%' || :agency || '%'))
   and refused is not null
 order by refused desc limit 500""",
         "params": ["year", "agency"],
