@@ -256,8 +256,8 @@ def endpoints(db_path, rng, n):
     return {
         "query top_agencies (year)": lambda: q("/nianbao/top_agencies", year=year()),
         "query top_agencies (all years)": lambda: q("/nianbao/top_agencies", year=""),
-        "query refused_share (year)": lambda: q("/nianbao/refused_share", year=year(), agency=""),
-        "query refused_share (agency)": lambda: q("/nianbao/refused_share", year="", agency=pick(agencies)),
+        "query refused_share (year)": lambda: q("/nianbao/refused_share", year=year()),
+        "query refused_share (all years)": lambda: q("/nianbao/refused_share", year=""),
         "query year_over_year": lambda: q("/nianbao/year_over_year", year=year(), agency=""),
         "query national_trend": lambda: q("/nianbao/national_trend"),
         "query failing_reports": lambda: q("/nianbao/failing_reports", year=year()),

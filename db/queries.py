@@ -32,17 +32,14 @@ order by new_received desc limit 100""",
         "title": "各机关各年度拒绝申请的比例 · Share of requests refused, per agency and year",
         "description": "拒绝 = 不予公开（8 项）+ 不予处理（5 项），比例 = 拒绝 ÷ 办理结果总计。无法提供不计为拒绝。"
                        "Refused = withheld (8 rows of （三）) + rejected (5 rows of （五）); share = refused / results total. "
-                       "'Unavailable' (（四）) is not a refusal. Filters are optional.",
+                       "'Unavailable' (（四）) is not a refusal. Year is optional; one agency's shares over the years: "
+                       "agency_history.",
         "sql": """select agency, year, region, level, results_total, withheld, rejected, refused,
   round(refused_share, 4) as refused_share
 from agency_years
-where (:year = '' or year = cast(:year as integer))
-  and (:agency = ''
-       or agency = :agency  -- the exact name (an index lookup), else any name containing it
-       or (not exists (select 1 from agencies where agency = :agency) and agency like '%' || :agency || '%'))
-  and refused is not null
+where (:year = '' or year = cast(:year as integer)) and refused is not null
 order by refused desc limit 500""",
-        "params": ["year", "agency"],
+        "params": ["year"],
     },
     "year_over_year": {
         "title": "同比变化 · Year-over-year change in applications",
@@ -97,7 +94,8 @@ order by prev.region, prev.agency limit 1000""",
         "description": "某机关的每一份报告和每一个版本，以及关键数字。输入机关全称或其中一部分。Every report and version of one "
                        "agency, with its key figures. Type the agency's name or part of it.",
         "sql": """select r.agency, r.year, r.version, r.is_current, r.template, r.published_date, r.parse_status,
-  t.new_received, t.results_total, t.disclosed, t.refused, t.review_total, t.litigation_total,
+  t.new_received, t.results_total, t.disclosed, t.refused,
+  round(t.refused * 1.0 / nullif(t.results_total, 0), 4) as refused_share, t.review_total, t.litigation_total,
   r.checks_failed, r.id as report_id, r.url, r.archived_original
 from reports r left join report_totals t on t.report_id = r.id
 where r.id in (

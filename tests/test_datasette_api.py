@@ -73,7 +73,7 @@ def test_search_box_is_shown_for_short_terms(site):
 
 def test_every_canned_query_runs(site):
     base, _ = site
-    params = {"top_agencies": {"year": ""}, "refused_share": {"year": "", "agency": ""},
+    params = {"top_agencies": {"year": ""}, "refused_share": {"year": ""},
               "year_over_year": {"year": "2023", "agency": ""}, "national_trend": {},
               "failing_reports": {"year": ""}, "missing_reports": {"year": "2023"},
               "agency_history": {"agency": "平潭综合实验区管理委员会"}, "search": {"q": "郑州"}}

@@ -49,10 +49,13 @@ def test_year_over_year(conn):
 
 
 def test_refused_is_withheld_plus_rejected_not_unavailable(conn):
-    rows = {(r["agency"], r["year"]): r for r in _run(conn, "refused_share", year="", agency="甲")}
+    rows = {(r["agency"], r["year"]): r for r in _run(conn, "refused_share", year="")}
     assert rows[("甲市人民政府", 2022)]["refused"] == 10  # 40 unavailable are not refusals
     assert rows[("甲市人民政府", 2023)]["refused_share"] == round(30 / 150, 4)
-    assert set(rows) == {("甲市人民政府", 2022), ("甲市人民政府", 2023)}
+    assert len(rows) == 4
+    assert set(r["agency"] for r in _run(conn, "refused_share", year="2022")) == {"甲市人民政府", "乙县人民政府"}
+    history = _run(conn, "agency_history", agency="甲市人民政府")
+    assert [h["refused_share"] for h in history] == [0.1, 0.2]
 
 
 def test_top_agencies_for_a_year_and_overall(conn):
