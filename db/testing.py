@@ -6,6 +6,7 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlencode
 
 from .sample import build_sample
@@ -23,7 +24,15 @@ def sample_site(shared, tmp, as_of="2024-06-01"):
     """Build the sample database in tmp, serve it, yield the base URL; stop the server after."""
     archive_dir, db_path = tmp / "archive", tmp / "nianbao.db"
     build_sample(shared, archive_dir, db_path, as_of=as_of)
+    with serving(db_path, archive_dir) as base:
+        yield base
+
+
+@contextmanager
+def serving(db_path, archive_dir):
+    """Serve a database as `nianbao serve` does; yield the base URL; stop the server after."""
     port = free_port()
+    tmp = Path(db_path).parent
     log = open(tmp / "datasette.log", "wb")
     proc = subprocess.Popen(command(db_path, port=port, archive_dir=archive_dir), stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"

@@ -202,3 +202,26 @@ def test_health_and_runs_are_published(site):
     assert json.loads(health["henan-zhengzhou"]["missing_agencies"]) == ["郑州市人民政府"]
     runs = _rows(base, "/nianbao/crawl_run_sources.json")
     assert {r["source_id"]: r["failures"] for r in runs} == {"henan-zhengzhou": 0, "fujian-pingtan": 1}
+
+
+def test_pdf_and_failed_parses_are_kept_and_served_as_downloads(tmp_path):
+    import hashlib
+    from db.build import build
+    from db.sample import SOURCES, archive
+    from db.testing import serving
+    body = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n<script>alert(1)</script>"
+    sha = hashlib.sha256(body).hexdigest()
+    url = "https://public.zhengzhou.gov.cn/nb/2023.pdf"
+    record = {"source_id": "henan-zhengzhou", "url": url, "page_url": "https://public.zhengzhou.gov.cn/nb/2023.html",
+              "list_title": "某某局2023年政府信息公开工作年度报告", "sha256": sha, "content_type": "application/pdf",
+              "fetched_at": "2026-11-20T02:05:00+00:00", "http_status": 200}
+    docs = archive(tmp_path / "archive", [(record, body)])
+    build(tmp_path / "archive", tmp_path / "nianbao.db", docs, sources=SOURCES)
+    with serving(tmp_path / "nianbao.db", tmp_path / "archive") as base:
+        row = _rows(base, "/nianbao/reports.json")[0]
+        assert row["parse_status"] != "ok" and row["year"] == 2023 and row["format"] == "pdf"
+        status, headers, served = get(base, row["archived_original"])
+        assert status == 200 and served == body
+        assert headers["Content-Disposition"].startswith("attachment;")
+        assert headers["Content-Type"] == "application/octet-stream"
+        assert "sandbox" in headers["Content-Security-Policy"]
