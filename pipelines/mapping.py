@@ -49,7 +49,10 @@ class _Row:
 
 def detect_template(rows):
     """Template of section 二 and of section 三 from their labels (template.md §0)."""
-    labels = [T.normalize_label(c.text) for row in rows if len(row) > 1 for c in row if c.text.strip()]
+    return _detect([label for row in map(_Row, rows) if len(row.cells) > 1 for label in row.labels])
+
+
+def _detect(labels):
     text = "\n".join(labels)
     s19 = sum(1 for s in T.SIGNALS_2019 if T.normalize_label(s) in text)
     s21 = sum(1 for s in T.SIGNALS_2021 if T.normalize_label(s) in text)
@@ -65,8 +68,8 @@ def detect_template(rows):
 
 class Mapper:
     def __init__(self, rows):
-        self.rows = rows
-        self.p_tmpl, self.a_tmpl = detect_template(rows)
+        self.rows = [_Row(cells) for cells in rows]
+        self.p_tmpl, self.a_tmpl = _detect([l for row in self.rows if len(row.cells) > 1 for l in row.labels])
         self.cells = []
         self.warnings = []
         self.proactive = {}
@@ -77,8 +80,7 @@ class Mapper:
 
     def run(self):
         section, block, header, group = None, None, None, None
-        for cells in self.rows:
-            row = _Row(cells)
+        for row in self.rows:
             j = row.joined
             # section and block boundaries
             if "主动公开政府信息情况" in j and not row.values:

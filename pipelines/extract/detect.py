@@ -12,7 +12,7 @@ def sniff(data, filename="", content_type=""):
     """Return one of html, text, pdf, docx, doc, wps, xls, image, zip, binary, empty."""
     name = (filename or "").lower()
     ctype = (content_type or "").lower()
-    if not data.strip():
+    if not data or data.isspace():  # stops at the first non-space byte; strip() would copy the file
         return "empty"
     if data.lstrip()[:5] == b"%PDF-" or data[:1024].find(b"%PDF-") >= 0:
         return "pdf"
@@ -36,7 +36,8 @@ def sniff(data, filename="", content_type=""):
     head = data[:65536]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM (Notepad's "Unicode"): judge the text
         head = head[2:].decode("utf-16-le" if head[0] == 0xFF else "utf-16-be", "ignore").encode("utf-8")
-    if head.count(b"\x00") > len(head) // 100 + 1 or _control_share(head) > 0.05:
+    sample = head[:8192]  # binary shows in its first kilobytes
+    if sample.count(b"\x00") > len(sample) // 100 + 1 or _control_share(sample) > 0.05:
         return "binary"
     if _HTML_MARK.search(head) or name.endswith((".html", ".htm", ".jhtml", ".shtml", ".jsp")) or "html" in ctype:
         return "html"

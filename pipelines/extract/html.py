@@ -42,8 +42,10 @@ def extract_html(data, header_charset=None):
     if _truncated(text):
         # a page cut in transfer: the last row found may be cut too, and what follows is missing
         doc.warnings.append("the page ends without </html> or </body>: it may be truncated")
-    tables = list(root.iter("table"))
-    embedded = list(_embedded_reports(root))
+    tables, scripts = [], []
+    for el in root.iter("table", "script"):  # one walk of the tree for both (each walk costs)
+        (tables if el.tag == "table" else scripts).append(el)
+    embedded = list(_embedded_reports(scripts))
     for fragment in embedded:
         tables.extend(fragment.iter("table"))
     for t, table in enumerate(tables):
@@ -74,17 +76,17 @@ class HtmlDocument(Document):
         self._text = value
 
     def flat_text(self):
-        """The visible text run together, without line breaks: for searching, and far cheaper than
-        `text` (one serialisation in C instead of a Python string per text node)."""
+        """All the text under <body> run together (links and scripts included): for searching a name,
+        and far cheaper than `text` (one serialisation in C, no Python string per text node)."""
         if self._trees is None:
             return self._text
-        return "".join(etree.tostring(_visible(t), method="text", encoding=str) for t in self._trees)
+        return "".join(etree.tostring(_body(t), method="text", encoding=str) for t in self._trees)
 
 
 def _parse_utf8(data):
     """Strict UTF-8 bytes straight into lxml, with no Python str in between (the common case, and
     the first rule of charset.decode); None when the bytes are not UTF-8 or carry a BOM."""
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or not data.strip():
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or not data or data.isspace():
         return None
     parser = etree.HTMLParser(encoding="utf-8")  # one per call: parsers are not thread-safe
     try:
@@ -107,7 +109,7 @@ def parse_markup(text, fast=False):
     for callers that want them; fast=True gives plain etree elements, which extraction uses because
     lxml.html's element classes cost a Python call per element touched."""
     text = _XML_DECL.sub("", text)
-    if not text.strip():
+    if not text or text.isspace():  # isspace() stops at the first non-space; strip() copies the page
         raise ExtractError("empty", "the page has no content")
     try:
         root = etree.fromstring(text, etree.HTMLParser()) if fast else lxml.html.document_fromstring(text)
@@ -127,7 +129,9 @@ def table_rows(table, t):
         for td in tr.iterchildren("td", "th"):
             while col in pending:
                 col = _continue_span(out, pending, col)
-            colspan, rowspan = _span(td.get("colspan")), _span(td.get("rowspan"))
+            colspan, rowspan = td.get("colspan"), td.get("rowspan")
+            colspan = 1 if colspan is None else _span(colspan)
+            rowspan = 1 if rowspan is None else _span(rowspan)
             # tostring(method="text") is td.text_content(), about three times faster
             text = " ".join(tostring(td, method="text", encoding=str, with_tail=False).split())
             cell = Cell(text, {"table": t, "row": r, "col": col}, colspan)
@@ -196,15 +200,19 @@ def page_text(root):
 
 def _visible(root):
     """The body with scripts, styles, comments and links taken out (in place)."""
-    body = root.find("body")
-    body = root if body is None else body
+    body = _body(root)
     etree.strip_elements(body, "script", "style", "a", etree.Comment, with_tail=False)
     return body
 
 
-def _embedded_reports(root):
+def _body(root):
+    body = root.find("body")
+    return root if body is None else body
+
+
+def _embedded_reports(scripts):
     """Report markup carried in JavaScript string literals, parsed into element trees."""
-    for script in root.iter("script"):
+    for script in scripts:
         code = script.text or ""
         if not ("table" in code or "TABLE" in code) or not _TABLE_WORD.search(code):  # plain find first: fast
             continue
