@@ -257,3 +257,34 @@ def test_generic_spider_finds_reports_on_every_site(replica, tmp_path):
     print("generic spider share of reports found per site:", share)
     assert all(len(v) == 1 for v in found.values())
     assert min(share.values()) >= 0.9, share
+
+
+def test_list_growing_mid_crawl_loses_nothing_and_doubles_nothing(tmp_path):
+    """A new report pushed onto a column after its first page was read shifts every later page by one:
+    the item at each page boundary shows up twice, and nothing that was there may be missed."""
+    import threading
+    import time
+
+    with Replica(port=0, slow_delay=5.0) as r:
+        r.warm()
+        before = {e.key for e in r.catalog.reachable()}
+        added = []
+
+        def push_when_listed():
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and not added:
+                if any(e["host"] == "public.zhengzhou.gov.cn" and "p=D42Y" in e["path"] for e in r.request_log):
+                    added.append(r.add_report("public.zhengzhou.gov.cn", "D42Y"))
+                time.sleep(0.01)
+
+        watcher = threading.Thread(target=push_when_listed)
+        watcher.start()
+        run = crawl(r, tmp_path / "growing", sources=["zhengzhou-public"])
+        watcher.join()
+        assert added, "the list never grew"
+        found = found_reports(r, run)
+        expected = {e.key for e in r.catalog.reachable() if e.host == "public.zhengzhou.gov.cn"} & before
+        assert expected <= set(found)
+        assert all(len(pages) == 1 for pages in found.values())
+        later = crawl(r, tmp_path / "growing", sources=["zhengzhou-public"])  # the next run has it
+        assert added[0].key in found or added[0].key in found_reports(r, later)
