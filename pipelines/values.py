@@ -4,6 +4,7 @@ Blank, '/', '—'/'-', '无' all give value None, each with its own status, beca
 """
 import re
 import unicodedata
+from functools import lru_cache
 
 NUMBER, BLANK, DASH, SLASH, NONE_TEXT, UNPARSED = "number", "blank", "dash", "slash", "none_text", "unparsed"
 VALUE_LIKE = {NUMBER, BLANK, DASH, SLASH, NONE_TEXT}
@@ -19,7 +20,12 @@ def parse_value(raw):
     """Return (value, status, unit). value is int or float (decimals as written), or None."""
     if raw and raw.isascii() and raw.isdigit():  # most cells: plain digits, no need for the full rules
         return int(raw), NUMBER, None
-    text = _SPACES.sub("", unicodedata.normalize("NFKC", raw or ""))
+    return _parse_text(raw or "")
+
+
+@lru_cache(maxsize=8192)  # labels and the few non-digit values recur from report to report
+def _parse_text(raw):
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", raw))
     if not text:
         return None, BLANK, None
     if text in _DASHES:
