@@ -6,7 +6,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from .canonical import canonical_url
 from .challenge import challenge_kind
-from .resources import shared
+from .resources import UsesResources
 
 
 class Blocked(IgnoreRequest):
@@ -21,20 +21,12 @@ def _pairs(headers):
     return [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in headers.items() for v in vs]
 
 
-class ArchiveMiddleware:
+class ArchiveMiddleware(UsesResources):
     """Every raw response (lists, pages, attachments, redirects, errors) into the WARC, verbatim."""
-
-    def __init__(self, crawler):
-        self.res = shared(crawler.settings)
-        self.crawler = crawler
 
     def _source(self, request):
         # robots.txt requests come from Scrapy itself, without our meta: they belong to this crawler's source
         return request.meta.get("source_id") or self.crawler.spider.source["id"]
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_response(self, request, response, spider=None):
         req_headers = [("Host", request.url.split("/")[2])] + _pairs(request.headers)
@@ -54,15 +46,8 @@ class ArchiveMiddleware:
         return None
 
 
-class ConditionalGetMiddleware:
+class ConditionalGetMiddleware(UsesResources):
     """If-None-Match / If-Modified-Since from the last fetch, for pages and documents marked conditional."""
-
-    def __init__(self, crawler):
-        self.res = shared(crawler.settings)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_request(self, request, spider=None):
         if not request.meta.get("conditional") or request.meta.get("unconditional"):
@@ -90,18 +75,14 @@ def _header(response, name):
     return value.decode("latin-1") if value else None
 
 
-class BackoffMiddleware:
+class BackoffMiddleware(UsesResources):
     """429 (honouring Retry-After), 503 and challenge pages: wait, retry a few times, then give up
     with a reason. A challenge page never reaches a spider, so it is never stored or parsed."""
 
     def __init__(self, crawler):
-        self.res = shared(crawler.settings)
+        super().__init__(crawler)
         self.max_tries = crawler.settings.getint("BACKOFF_MAX_TRIES", 4)
         self.base = crawler.settings.getfloat("BACKOFF_BASE_DELAY", 1.0)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     async def process_response(self, request, response, spider=None):
         kind = challenge_kind(response.status, response.headers, response.body)

@@ -12,7 +12,7 @@ from scrapy.exceptions import DropItem
 from pipelines.archive import store_blob
 from pipelines.parse import parse_bytes
 
-from .resources import shared
+from .resources import UsesResources
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +25,12 @@ def record_of(item):
     return {k: item.get(k) for k in RECORD_FIELDS}
 
 
-class DeduplicatePipeline:
+class DeduplicatePipeline(UsesResources):
     """The same report reached through another host, scheme or column is kept once per run."""
 
     def __init__(self, crawler):
-        self.res = shared(crawler.settings)
+        super().__init__(crawler)
         self.seen = {}
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_item(self, item, spider=None):
         keys = [("url", item["canonical_url"]), ("content", item["content_key"])]
@@ -51,15 +47,8 @@ class DeduplicatePipeline:
         return item
 
 
-class ArchiveReportPipeline:
+class ArchiveReportPipeline(UsesResources):
     """Keep the body by sha256 and say in the WARC which response holds a report."""
-
-    def __init__(self, crawler):
-        self.res = shared(crawler.settings)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_item(self, item, spider=None):
         item["sha256"] = store_blob(self.res.archive_dir, item["body"])
@@ -71,19 +60,14 @@ class ArchiveReportPipeline:
         return item
 
 
-class ParseStorePipeline:
+class ParseStorePipeline(UsesResources):
     """Parse the document and hand record + result to the store (and to a JSON-lines log of the run)."""
 
     def __init__(self, crawler):
-        self.res = shared(crawler.settings)
-        self.crawler = crawler
+        super().__init__(crawler)
         self.db_path = crawler.settings.get("NIANBAO_DB")
         self.store = None
         self.out = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def open_spider(self, spider=None):
         run = self.res.run

@@ -45,6 +45,18 @@ class Resources:
         self.state.close()
 
 
+class UsesResources:
+    """A Scrapy component (middleware, pipeline) built from its crawler, using the shared resources."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.res = shared(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+
 def shared(settings):
     data_dir = str(Path(settings.get("NIANBAO_DATA_DIR", "data")).resolve())
     if data_dir not in _shared:
