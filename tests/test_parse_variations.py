@@ -339,3 +339,33 @@ def test_everything_at_once():
                      amount_unit="元", shanghai_colspans=True, in_javascript=True,
                      table_intro="该部分以表格形式报告。表格如下:")
     assert_values(parse_page(rep, **variation), rep)
+
+
+@pytest.mark.parametrize("rowspans", [True, False])
+@pytest.mark.parametrize("template", ["2021", "2019"])
+def test_tables_split_per_block_and_across_a_page_break(template, rowspans):
+    """Section 二 as one <table> per 第二十条 block; section 三 broken in two with its header repeated."""
+    rep = report(template, agency="郑州市人民政府")
+    fragment = render_report_html(rep, split_tables=True, rowspans=rowspans)
+    assert fragment.count("<table") == (4 if template == "2021" else 5) + 2 + 1
+    assert fragment.count("申请人情况") == 2
+    result = parse_page(rep, split_tables=True, rowspans=rowspans)
+    assert_values(result, rep)
+    assert not [w for w in result["warnings"] if "twice" in w or "not found" in w]
+
+
+def test_mixed_templates_are_flagged_not_coerced():
+    """Section 二 in the 2021 labels, section 三 in the 2019 ones: template 'mixed', both read as written."""
+    r21, r19 = report("2021", agency="郑州市人民政府"), report("2019", agency="郑州市人民政府")
+    frag21, frag19 = render_report_html(r21), render_report_html(r19)
+    def para_start(fragment, heading):  # the <p> holding the section heading
+        return fragment.rindex("<p", 0, fragment.index(heading))
+
+    proactive = frag21[para_start(frag21, "二、主动公开"):para_start(frag21, "三、收到和处理")]
+    rest = frag19[para_start(frag19, "三、收到和处理"):]
+    page = f"<html><head><title>{r21['meta']['title']}</title></head><body>{proactive}{rest}</body></html>"
+    result = parse_bytes(page.encode(), "mixed.html")
+    assert result["template"] == "mixed"
+    assert any("2021" in w and "2019" in w for w in result["warnings"])
+    assert result["proactive"] == r21["proactive"]
+    assert result["applications"] == r19["applications"]

@@ -103,6 +103,8 @@ class Variation:
     ragged_rows: bool = False       # seed 003: a row missing its spacer cell, rows with a trailing empty cell
     review_sentence: str = ""       # a sentence in place of nothing in section 四, the table following it
     in_javascript: bool = False     # the article in a JavaScript string with escaped quotes (Shanghai 2019)
+    split_tables: bool = False      # section 二 one <table> per 第二十条 block; section 三 broken over two
+                                    # tables with its header rows repeated (a Word table across a page break)
     legacy_table: bool = True       # free-form reports: include the old 统计表 when the report has one
 
 
@@ -432,6 +434,19 @@ def _grid_html(h, rows):
     return h.table([h.row([h.cell(t, cs, rs, num) for t, cs, rs, num in row]) for row in rows])
 
 
+def _tables_html(h, rows, v, section):
+    if not v.split_tables:
+        return [_grid_html(h, rows)]
+    if section == "proactive":  # a new table at each caption row
+        starts = [i for i, row in enumerate(rows) if row[0][0].startswith("第二十条")] + [len(rows)]
+        return [_grid_html(h, rows[a:b]) for a, b in zip(starts, starts[1:])]
+    cut = next(i for i, row in enumerate(rows) if any("无法提供" in c[0] for c in row))
+    header = rows[:3]
+    # rowspans cannot cross the break: the group cells are cut at it, as Word does
+    first = [[(t, cs, min(rs, cut - i), n) for t, cs, rs, n in row] for i, row in enumerate(rows[:cut])]
+    return [_grid_html(h, first), _grid_html(h, header + rows[cut:])]
+
+
 def _standard_body(report, h, v):
     overview, problems, other = prose(report)
     out = [h.para("一、总体情况", bold=True), h.para(overview[0])]
@@ -440,8 +455,8 @@ def _standard_body(report, h, v):
     intro = [h.para(v.table_intro)] if v.table_intro else []
     heading2 = "二、行政机关主动公开政府信息情况" if v.hubei else "二、主动公开政府信息情况"
     heading3 = "三、行政机关收到和处理政府信息公开申请情况" if v.hubei else "三、收到和处理政府信息公开申请情况"
-    out += [h.para(heading2, bold=True)] + intro + [_grid_html(h, proactive_rows(report, v))]
-    out += [h.para(heading3, bold=True)] + intro + [_grid_html(h, application_rows(report, v))]
+    out += [h.para(heading2, bold=True)] + intro + _tables_html(h, proactive_rows(report, v), v, "proactive")
+    out += [h.para(heading3, bold=True)] + intro + _tables_html(h, application_rows(report, v), v, "applications")
     out += [h.para("四、政府信息公开行政复议、行政诉讼情况", bold=True)]
     if v.review_sentence:
         out.append(h.para(v.review_sentence))
