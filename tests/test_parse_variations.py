@@ -369,3 +369,23 @@ def test_mixed_templates_are_flagged_not_coerced():
     assert any("2021" in w and "2019" in w for w in result["warnings"])
     assert result["proactive"] == r21["proactive"]
     assert result["applications"] == r19["applications"]
+
+
+def test_different_no_number_texts_in_one_report():
+    """`/` for not applicable, `—` and `无` elsewhere, blanks: each cell keeps its own kind."""
+    rep = with_values(report("2019", agency="孝感市生态环境局"),
+                      {"proactive.rules.new_made": None, "proactive.enforcement.decisions": None,
+                       "proactive.other_services.decisions": None, "proactive.procurement.procurement_amount": None})
+    texts = {"proactive.rules.new_made": "/", "proactive.enforcement.decisions": "—",
+             "proactive.other_services.decisions": "无", "proactive.procurement.procurement_amount": ""}
+    result = parse_page(rep, cell_text=texts)
+    assert_values(result, rep)
+    kinds = {ref: cell(result, ref)["status"] for ref in texts}
+    assert kinds == {"proactive.rules.new_made": "slash", "proactive.enforcement.decisions": "dash",
+                     "proactive.other_services.decisions": "none_text",
+                     "proactive.procurement.procurement_amount": "blank"}
+
+
+def test_unknown_variation_is_an_error():
+    with pytest.raises(TypeError):
+        render_report_html(report(), rowspan=False)  # typo of rowspans

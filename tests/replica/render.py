@@ -10,6 +10,9 @@ Public API (other helpers import exactly these names):
     render_report_text(report, layout="tabs" | "cells") -> str
     Variation                                          the variation options, with their defaults
 
+Variations are keyword arguments (render_page_html(report, rowspans=False, none_text="/")) or one
+`variation=Variation(...)`; an unknown name is a TypeError, so a typo cannot silently test nothing.
+
 The official layout (template.md §2-§4) is the default, as pasted from Word. Each `Variation` field turns
 on one real-world deviation of template.md §6; each is exercised by a test in tests/test_parse_variations.py.
 Labels are written out here, not imported from pipelines.template, so the replica cannot share a
@@ -101,7 +104,7 @@ class Variation:
     hubei: bool = False             # Hubei 2020 annotated labels; headings 二/三 with 行政机关
     table_intro: str = ""           # a paragraph between each section heading and its table (编写说明 …)
     ragged_rows: bool = False       # seed 003: a row missing its spacer cell, rows with a trailing empty cell
-    review_sentence: str = ""       # a sentence in place of nothing in section 四, the table following it
+    review_sentence: str = ""       # a sentence under heading 四 before its table (未发生…复议、诉讼的情况)
     in_javascript: bool = False     # the article in a JavaScript string with escaped quotes (Shanghai 2019)
     split_tables: bool = False      # section 二 one <table> per 第二十条 block; section 三 broken over two
                                     # tables with its header rows repeated (a Word table across a page break)
