@@ -154,9 +154,14 @@ class Mapper:
         if not row.values:
             return group
         code = T.match_row(row.last)
+        if code == "other_total" and self.a_tmpl == "2021":
+            code = None  # in 2021 （六）其他处理 is a group cell, never a row of its own
         core = T.strip_ordinal(row.last)
         if code is None and core == "其他" and group == "other":
             code = "other_other"
+        positional = code is None and (not row.labels or T.match_group(row.last) == group)
+        if positional:
+            code = self._next_leaf(group)
         if code is None:
             if any(p[1] == "number" for _, p in row.values):
                 self.warnings.append(f"applications row not recognised: {row.last!r} at {row.cells[0].loc}")
@@ -168,10 +173,22 @@ class Mapper:
         if code in self.applications:
             self.warnings.append(f"{code}: row appears twice, the first is kept")
             return group
+        if positional:
+            self.warnings.append(f"{code}: no row label, taken by its place under {group} (template order)")
         target = self.applications.setdefault(code, {})
         for column, (cell, parsed) in zip(T.APPLICANT_COLUMNS, values):
-            self._put(target, "applications", code, column, cell, parsed)
+            self._put(target, "applications", code, column, cell, parsed, positional)
         return group
+
+    def _next_leaf(self, group):
+        """A group's sub-row printed without its label (owenbabies: （三）不予公开 as 8 rows of bare
+        numbers) is the one after the last sub-row of that group already read (template.md §6.3)."""
+        leaves = T.GROUP_LEAVES.get(group)
+        if not leaves or (group == "other" and self.a_tmpl != "2021"):
+            return None
+        done = [i for i, leaf in enumerate(leaves) if leaf in self.applications]
+        n = done[-1] + 1 if done else 0
+        return leaves[n] if n < len(leaves) else None
 
     # -- section 四 ------------------------------------------------------------------------------
 
@@ -188,11 +205,14 @@ class Mapper:
 
     # -- provenance ------------------------------------------------------------------------------
 
-    def _put(self, target, section, item, measure, cell, parsed):
+    def _put(self, target, section, item, measure, cell, parsed, positional=False):
         value, status, unit = parsed
         target[measure] = value
-        self.cells.append({"section": section, "item": item, "measure": measure, "value": value,
-                           "raw": cell.text, "status": status, "unit": unit, "loc": cell.loc})
+        entry = {"section": section, "item": item, "measure": measure, "value": value,
+                 "raw": cell.text, "status": status, "unit": unit, "loc": cell.loc}
+        if positional:
+            entry["positional"] = True  # placed by order, not by a label: worth a second look
+        self.cells.append(entry)
 
 
 def _is_application(row):

@@ -121,6 +121,9 @@ GROUP_OF_ROW = {r: "withheld" for r in _ROWS_HEAD[4:12]}
 GROUP_OF_ROW.update({r: "unavailable" for r in _ROWS_HEAD[12:15]})
 GROUP_OF_ROW.update({r: "rejected" for r in _ROWS_HEAD[15:20]})
 GROUP_OF_ROW.update({"other_overdue_correction": "other", "other_overdue_fee": "other", "other_other": "other"})
+GROUP_LEAVES = {}  # group -> its sub-rows in template order, for rows whose labels were dropped
+for _row, _group in GROUP_OF_ROW.items():
+    GROUP_LEAVES.setdefault(_group, []).append(_row)
 
 # Outcome leaves summing to results_total (check A2).
 OUTCOME_LEAVES = {

@@ -389,3 +389,24 @@ def test_different_no_number_texts_in_one_report():
 def test_unknown_variation_is_an_error():
     with pytest.raises(TypeError):
         render_report_html(report(), rowspan=False)  # typo of rowspans
+
+
+@pytest.mark.parametrize("rowspans", [True, False])
+def test_sub_row_labels_dropped_are_read_by_position(rowspans):
+    """（三）不予公开 printed as 8 rows of bare numbers: read in template order and flagged positional."""
+    rep = report("2021", agency="郑州市人民政府")
+    rows = rep["applications"]
+    # the order is tested only if the rows differ
+    assert rows["withheld_process_info"] != rows["withheld_state_secret"]
+    assert rows["rejected_petition"] != rows["rejected_duplicate"]
+    fragment = render_report_html(rep, drop_sub_labels=("withheld", "rejected"), rowspans=rowspans)
+    assert "属于国家秘密" not in fragment and "重复申请" not in fragment
+    result = parse_page(rep, drop_sub_labels=("withheld", "rejected"), rowspans=rowspans)
+    assert_values(result, rep)
+    positional = {c["item"] for c in result["cells"] if c.get("positional")}
+    assert positional == {"withheld_state_secret", "withheld_prohibited_by_law", "withheld_security_stability",
+                          "withheld_third_party_rights", "withheld_internal_affairs", "withheld_process_info",
+                          "withheld_enforcement_file", "withheld_admin_query", "rejected_petition",
+                          "rejected_duplicate", "rejected_publication", "rejected_excessive", "rejected_confirmation"}
+    assert sum("taken by its place" in w for w in result["warnings"]) == 13
+    assert not [c for c in result["checks"] if c["status"] == "fail"]

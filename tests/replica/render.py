@@ -108,6 +108,8 @@ class Variation:
     in_javascript: bool = False     # the article in a JavaScript string with escaped quotes (Shanghai 2019)
     split_tables: bool = False      # section 二 one <table> per 第二十条 block; section 三 broken over two
                                     # tables with its header rows repeated (a Word table across a page break)
+    drop_sub_labels: tuple = ()     # groups ("withheld", "unavailable", "rejected", "other") whose numbered
+                                    # sub-row labels are left empty: bare numbers under the group (owenbabies)
     legacy_table: bool = True       # free-form reports: include the old 统计表 when the report has one
 
 
@@ -322,7 +324,8 @@ def application_rows(report, v):
     for n, name, key, labels in groups:
         for i, (code, label) in enumerate(zip(ROW_CODES[key], labels)):
             group = _c(_ord(n, v) + name, 1, len(labels)) if i == 0 else "spanned"
-            body.append((group, [_c(_sub(i + 1, v) + label)], code))
+            sub = "" if key in v.drop_sub_labels else _sub(i + 1, v) + label
+            body.append((group, [_c(sub)], code))
     if tmpl == "2019":
         body.append((None, [_c(_ord(6, v) + "其他处理", 2)], "other_total"))
     body.append((None, [_c(_ord(7, v) + "总计", 2)], "results_total"))
