@@ -83,7 +83,7 @@ def _queries():
             for name, q in queries.QUERIES.items()}
 
 
-def metadata(archive_dir=None, database=DATABASE):
+def metadata(archive_dir=None, database=DATABASE, search_cap=None):
     """database: the name Datasette gives the file (its stem); the site's links are written for it."""
     html = DESCRIPTION_HTML.replace("/nianbao/", f"/{database}/").replace("/nianbao.db", f"/{database}.db")
     return {
@@ -98,6 +98,7 @@ def metadata(archive_dir=None, database=DATABASE):
         }},
         "plugins": {
             "datasette-block-robots": {"allow_only_index": True},
-            "nianbao": {"archive_dir": str(archive_dir) if archive_dir else None, "database": database},
+            "nianbao": {"archive_dir": str(archive_dir) if archive_dir else None, "database": database,
+                        "search_cap": search_cap},
         },
     }

@@ -108,19 +108,21 @@ order by r.agency, r.year, r.version limit 500""",
     },
     "search": {
         "title": "全文搜索 · Full-text search",
-        "description": "在标题、机关和报告全文中搜索；一两个字的词（如“郑州”）用双字索引，三个字以上用三元组索引。"
-                       "Search titles, agencies and report text. 1–2 character terms (郑州) use the bigram index, longer ones "
-                       "the trigram index. The reports table's search box does the same, with facets.",
+        "description": "在标题、机关和报告全文中搜索（最新的 500 份）；一两个字的词（如“郑州”）用双字索引，三个字以上用三元组索引。"
+                       "Search titles, agencies and report text, newest 500 first. 1–2 character terms (郑州) use the bigram "
+                       "index, longer ones the trigram index. The reports table's search box does the same, with facets.",
         "sql": """select r.id as report_id, r.agency, r.year, r.title, r.version, r.is_current, r.archived_original
-from reports r
-where r.id in (
-  select rowid from reports_fts
-   where length(trim(:q)) >= 3 and reports_fts match '"' || replace(trim(:q), '"', '""') || '"'
+from (
+  -- newest first, read from the index in rowid order: a term in every report stops after 500
+  select * from (select rowid as id from reports_fts
+    where length(trim(:q)) >= 3 and reports_fts match '"' || replace(trim(:q), '"', '""') || '"'
+    order by rowid desc limit 500)
   union all
-  select rowid from reports_bigrams
-   where length(trim(:q)) between 1 and 2 and reports_bigrams match '"' || replace(lower(trim(:q)), '"', '""') || '"'
-)
-order by r.is_current desc, r.year desc limit 500""",
+  select * from (select rowid as id from reports_bigrams
+    where length(trim(:q)) between 1 and 2 and reports_bigrams match '"' || replace(lower(trim(:q)), '"', '""') || '"'
+    order by rowid desc limit 500)
+) m join reports r on r.id = m.id
+order by r.id desc""",
         "params": ["q"],
     },
 }

@@ -41,16 +41,33 @@ def terms(query):
     return [t for t in (normalize(part) for part in (query or "").split()) if t]
 
 
+def match_groups(query):
+    """[(index table, FTS5 MATCH expression)]: the trigram terms ANDed in one expression, the 1-2
+    character terms in another, so a query costs at most two index lookups."""
+    long = [_quote(t) for t in terms(query) if len(t) >= 3]
+    short = [_quote(t) for t in terms(query) if len(t) < 3]
+    return [(table, " ".join(group)) for table, group in (("reports_fts", long), ("reports_bigrams", short)) if group]
+
+
+def in_clause(table, key, cap=None, id_column="id"):
+    """Reports whose id the index finds; with cap, only the newest `cap` of them."""
+    limit = f" order by rowid desc limit {int(cap)}" if cap else ""
+    return f"{id_column} in (select rowid from {table} where {table} match :{key}{limit})"
+
+
+def exists_clause(table, key, id_column="reports.id"):
+    """The same test row by row: FTS5 seeks each rowid in the term's doclist, so a term found in most
+    reports costs nothing when another term has already narrowed the rows down."""
+    return f"exists (select 1 from {table} where {table} match :{key} and rowid = {id_column})"
+
+
 def match_clauses(query, id_column="id"):
     """SQL conditions (ANDed) and params restricting reports to those containing every term."""
     where, params = [], {}
-    for i, term in enumerate(terms(query)):
-        key = f"nb_term_{i}"
-        if len(term) >= 3:
-            where.append(f"{id_column} in (select rowid from reports_fts where reports_fts match :{key})")
-        else:
-            where.append(f"{id_column} in (select rowid from reports_bigrams where reports_bigrams match :{key})")
-        params[key] = _quote(term)
+    for i, (table, expression) in enumerate(match_groups(query)):
+        key = f"nb_match_{i}"
+        where.append(in_clause(table, key, id_column=id_column))
+        params[key] = expression
     return where, params
 
 

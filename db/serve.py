@@ -26,17 +26,18 @@ SETTINGS = {
 }
 
 
-def write_metadata(db_path, archive_dir=None):
+def write_metadata(db_path, archive_dir=None, search_cap=None):
     db_path = Path(db_path)
     path = db_path.with_name(db_path.stem + "-metadata.json")
-    data = metadata(Path(archive_dir).resolve() if archive_dir else None, database=db_path.stem)
+    data = metadata(Path(archive_dir).resolve() if archive_dir else None, database=db_path.stem, search_cap=search_cap)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
 
 
-def command(db_path, port=8001, archive_dir=None, host="127.0.0.1", python=None):
-    """argv for `datasette serve`: -i opens the file immutable (read-only, cached counts, downloadable)."""
-    meta = write_metadata(db_path, archive_dir)
+def command(db_path, port=8001, archive_dir=None, host="127.0.0.1", python=None, search_cap=None):
+    """argv for `datasette serve`: -i opens the file immutable (read-only, cached counts, downloadable).
+    search_cap: matches beyond which a table search counts only the newest (default 20,000)."""
+    meta = write_metadata(db_path, archive_dir, search_cap)
     argv = [python or sys.executable, "-m", "datasette", "serve", "-i", str(db_path),
             "--host", host, "--port", str(port),
             "--metadata", str(meta),

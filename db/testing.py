@@ -29,12 +29,12 @@ def sample_site(shared, tmp, as_of="2024-06-01"):
 
 
 @contextmanager
-def serving(db_path, archive_dir):
+def serving(db_path, archive_dir, **options):
     """Serve a database as `nianbao serve` does; yield the base URL; stop the server after."""
     port = free_port()
     tmp = Path(db_path).parent
     log = open(tmp / "datasette.log", "wb")
-    proc = subprocess.Popen(command(db_path, port=port, archive_dir=archive_dir), stdout=log, stderr=log)
+    proc = subprocess.Popen(command(db_path, port=port, archive_dir=archive_dir, **options), stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

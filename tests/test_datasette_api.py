@@ -225,3 +225,16 @@ def test_pdf_and_failed_parses_are_kept_and_served_as_downloads(tmp_path):
         assert headers["Content-Disposition"].startswith("attachment;")
         assert headers["Content-Type"] == "application/octet-stream"
         assert "sandbox" in headers["Content-Security-Policy"]
+
+
+def test_a_term_in_most_reports_is_counted_over_its_newest_matches(site):
+    from db.testing import serving
+    _base, tmp = site
+    with serving(tmp / "nianbao.db", tmp / "archive", search_cap=3) as base:
+        everywhere = get_json(base, "/nianbao/reports.json", _search="不予公开")
+        assert everywhere["filtered_table_rows_count"] == 3
+        assert any("newest 3" in d for d in [everywhere["human_description_en"]])
+        # with a rarer term beside it, the common one is tested row by row: the full answer
+        both = _rows(base, "/nianbao/reports.json", _search="郑州 不予公开")
+        short = _rows(base, "/nianbao/reports.json", _search="郑州")
+        assert {r["agency"] for r in both} == {r["agency"] for r in short} >= {"郑州市人民政府"}
