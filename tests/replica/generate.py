@@ -11,18 +11,12 @@ share a mistake with the parser it tests.
 import random
 import re
 
-COLUMNS = ["natural_person", "commercial_enterprise", "research_institution",
-           "social_welfare_org", "legal_service_org", "other_org", "total"]
-_LEAVES_HEAD = ["disclosed", "partially_disclosed",
-                "withheld_state_secret", "withheld_prohibited_by_law", "withheld_security_stability",
-                "withheld_third_party_rights", "withheld_internal_affairs", "withheld_process_info",
-                "withheld_enforcement_file", "withheld_admin_query",
-                "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-                "rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive",
-                "rejected_confirmation"]
-LEAVES = {"2021": _LEAVES_HEAD + ["other_overdue_correction", "other_overdue_fee", "other_other"],
-          "2019": _LEAVES_HEAD + ["other_total"]}
-ROWS = {t: ["new_received", "carried_over"] + LEAVES[t] + ["results_total", "carried_forward"] for t in LEAVES}
+from pipelines import template as T
+
+# The template's own codes: the generator must never drift from what the parser expects.
+COLUMNS = T.APPLICANT_COLUMNS
+LEAVES = T.OUTCOME_LEAVES
+ROWS = T.APPLICATION_ROWS
 # How outcomes are usually spread (disclosed and not-held dominate in real reports).
 _WEIGHT = {"disclosed": 40, "partially_disclosed": 8, "unavailable_not_held": 25, "unavailable_needs_creation": 3,
            "unavailable_unclear": 2, "rejected_petition": 2, "rejected_duplicate": 2, "other_total": 8,
