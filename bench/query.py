@@ -275,6 +275,7 @@ def endpoints(db_path, rng, n):
         "table reports _search (3+ chars, a place)": lambda: q("/nianbao/reports", _search=pick(places3)),
         "table reports _search (in every report: 公开)": lambda: q("/nianbao/reports", _search="公开"),
         "table reports _search (in every report: 不予公开)": lambda: q("/nianbao/reports", _search="不予公开"),
+        "table reports _search (a place + 不予公开)": lambda: q("/nianbao/reports", _search=pick(places3) + " 不予公开"),
         "view applications_wide (one report)": lambda: q("/nianbao/applications_wide", report_id=rng.randint(1, 1000)),
         "table report_values (one report)": lambda: q("/nianbao/report_values", report_id=rng.randint(1, 1000)),
         "facets agency_years ?year=": lambda: q("/nianbao/agency_years", year=year()),
