@@ -4,7 +4,8 @@
   sanitized (scripts, frames, objects, event handlers and javascript: links removed) under a
   Content-Security-Policy that forbids scripts and every outside request, so a scraped page can never
   run code in a reader's browser. PDF, DOCX and other files are served as downloads only.
-- ?_search= on reports: 1-2 character terms through the bigram index, longer ones through trigram.
+- ?_search= on reports: 1-2 character terms through the bigram index, longer ones through trigram; a
+  term found in more than 20,000 reports is counted over its newest 20,000 matches (the page says so).
 - CSV starts with a UTF-8 byte-order mark, without which Excel in Chinese locales garbles the text;
   ?_bom=0 leaves it out for scripts.
 - archived_original cells and report_values.loc cells become links to the original.
