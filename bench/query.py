@@ -169,7 +169,7 @@ def generate(db_path, n_reports, values_fraction, seed=1):
                "region": region, "template": template, "published_date": f"{year + 1}-03-{rng.randint(1, 31):02d}",
                "archived_original": original_path(sha), "parse_status": "ok" if rng.random() > 0.02 else "needs_ocr",
                "checks_failed": failed * rng.randint(1, 4), "checks_passed": 42 - failed, "checks_not_checkable": 0,
-               "values_count": len(cells), "version": 1, "is_current": 1, "doc_id": report_id,
+               "values_count": len(cells) if with_values else 0, "version": 1, "is_current": 1, "doc_id": report_id,
                "source_id": f"src-{abs(hash(region)) % 400}", "list_title": title, "publisher": agency,
                "written_date": f"{year + 1}-01-15", "index_no": f"{i:012d}/{year + 1}-00001", "url": url,
                "page_url": url, "content_type": "text/html; charset=utf-8", "http_status": 200, "format": "html",

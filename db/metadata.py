@@ -38,13 +38,14 @@ checked, each number traceable to the archived original.</p>
 TABLE_OPTIONS = {
     "reports": {"facets": ["year", "level", "region", "template", "agency"], "sort_desc": "year",
                 "label_column": "title"},
-    "report_values": {"facets": ["section", "status"]},
+    # no default facets on the big tables: each would be a GROUP BY over every value row
+    "report_values": {},
     "failed_checks": {"facets": ["rule", "status"]},
     "source_health": {"facets": ["status"]},
     "sources": {"label_column": "name"},
     "codes": {"facets": ["section", "kind", "template"], "label_column": "label_zh"},
     "crosswalk": {"facets": ["section", "comparable"]},
-    "agency_years": {"facets": ["year", "level", "region"], "sort_desc": "new_received"},
+    "agency_years": {"facets": ["year", "level"], "sort_desc": "new_received"},
     "agencies": {"facets": ["level", "region"], "sort_desc": "new_received"},
 }
 HIDDEN = ["reports_fts", "reports_bigrams"]
@@ -71,8 +72,7 @@ def _tables():
         columns.update({"report_id": "报告版本编号 · Report version id", "item": "行代码 · Row code",
                         "label_zh": "官方中文行标签 · Official Chinese row label", "sort": "表中顺序 · Order in the table"})
         columns.update({m: _describe(*labels.get(m, (m, m))) for m in measures})
-        tables[view] = {"description": _describe(*VIEW_DESCRIPTIONS[view]), "columns": columns,
-                        "facets": ["year", "item"]}
+        tables[view] = {"description": _describe(*VIEW_DESCRIPTIONS[view]), "columns": columns}
     for name in HIDDEN:
         tables[name] = {"hidden": True}
     return tables

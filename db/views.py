@@ -15,18 +15,21 @@ SECTIONS = {
 
 
 def _wide_sql(section, measures):
-    pivots = ",\n  ".join(f"max(case when v.measure = '{m}' then v.value end) as [{m}]" for m in measures)
+    # No GROUP BY: each cell is a primary-key lookup, so the view flattens into the outer query and a
+    # filter on any report column (?agency=, ?year=, ?report_id=) uses the reports' indexes; an
+    # aggregate view would have to group every value row first.
+    cells = ",\n  ".join(
+        f"(select v.value from report_values v where v.report_id = r.id and v.section = '{section}' "
+        f"and v.item = c.code and v.measure = '{m}') as [{m}]" for m in measures)
     return f"""select
-  v.report_id, r.agency, r.year, r.level, r.region, r.template, r.is_current,
-  v.item,
-  (select c.label_zh from codes c where c.section = v.section and c.kind = 'item' and c.code = v.item
-     and c.template in (r.template, 'both') limit 1) as label_zh,
-  (select c.sort from codes c where c.section = v.section and c.kind = 'item' and c.code = v.item limit 1) as sort,
-  {pivots},
+  r.id as report_id, r.agency, r.year, r.level, r.region, r.template, r.is_current,
+  c.code as item, c.label_zh, c.sort,
+  {cells},
   r.archived_original
-from report_values v join reports r on r.id = v.report_id
-where v.section = '{section}'
-group by v.report_id, v.item"""
+from reports r join codes c on c.section = '{section}' and c.kind = 'item'
+  and c.template in (case when r.template in ('2019', '2021') then r.template else '2021' end, 'both')
+where r.values_count > 0
+  and exists (select 1 from report_values v where v.report_id = r.id and v.section = '{section}' and v.item = c.code)"""
 
 
 VIEWS = {name: _wide_sql(section, measures) for name, (section, measures) in SECTIONS.items()}

@@ -159,3 +159,16 @@ def test_build_with_worker_processes_stores_the_same(tmp_path):
         s = Store(path)
         return list(s.db.query("select report_id, section, item, measure, value from report_values order by 1, 2, 3, 4"))
     assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
+
+
+def test_wide_views_hold_every_value(tmp_path):
+    from db.views import SECTIONS
+    build_sample(SHARED, tmp_path / "archive", tmp_path / "w.db")
+    store = Store(tmp_path / "w.db")
+    for view, (section, measures) in SECTIONS.items():
+        rows = list(store.db.query(f"select * from {view}"))
+        cells = {(r["report_id"], r["item"], m): r[m] for r in rows for m in measures if r[m] is not None}
+        values = {(v["report_id"], v["item"], v["measure"]): v["value"] for v in store.db.query(
+            "select * from report_values where section = ? and value is not null", [section])}
+        assert cells == values, view
+        assert all(r["label_zh"] for r in rows)
