@@ -245,6 +245,8 @@ def endpoints(db_path, rng, n):
     conn = sqlite_utils.Database(db_path)
     agencies = [r["agency"] for r in conn.query("select agency from agencies order by random() limit ?", [n])]
     regions = [r["region"] for r in conn.query("select distinct region from reports limit 50")]
+    with_values = [r["id"] for r in conn.query(
+        "select id from reports where values_count > 0 order by random() limit ?", [n])]
     # place names as a journalist types them: a county or town (3 characters) or its city (2)
     places3 = [a[:3] for a in agencies]
     places2 = [a[:2] for a in agencies]
@@ -276,8 +278,15 @@ def endpoints(db_path, rng, n):
         "table reports _search (in every report: 公开)": lambda: q("/nianbao/reports", _search="公开"),
         "table reports _search (in every report: 不予公开)": lambda: q("/nianbao/reports", _search="不予公开"),
         "table reports _search (a place + 不予公开)": lambda: q("/nianbao/reports", _search=pick(places3) + " 不予公开"),
-        "view applications_wide (one report)": lambda: q("/nianbao/applications_wide", report_id=rng.randint(1, 1000)),
-        "table report_values (one report)": lambda: q("/nianbao/report_values", report_id=rng.randint(1, 1000)),
+        "view applications_wide (one report)": lambda: q("/nianbao/applications_wide", report_id=pick(with_values)),
+        "view applications_wide (one agency)": lambda: q("/nianbao/applications_wide", agency=pick(agencies)),
+        "view applications_wide (unfiltered)": lambda: q("/nianbao/applications_wide"),
+        "view proactive_wide (year, item)": lambda: q("/nianbao/proactive_wide", year=year(), item="rules"),
+        "table report_values (unfiltered)": lambda: q("/nianbao/report_values"),
+        "table agency_years (2 facets)": lambda: q("/nianbao/agency_years"),
+        "table failed_checks (2 facets)": lambda: q("/nianbao/failed_checks"),
+        "row page of a report": lambda: q(f"/nianbao/reports/{pick(with_values)}"),
+        "table report_values (one report)": lambda: q("/nianbao/report_values", report_id=pick(with_values)),
         "facets agency_years ?year=": lambda: q("/nianbao/agency_years", year=year()),
         "csv top_agencies": lambda: q("/nianbao/top_agencies.csv", year=year()),
         "json reports ?year=&_facet": lambda: q("/nianbao/reports.json", year=year()),
