@@ -28,12 +28,18 @@ def sample_site(shared, tmp, as_of="2024-06-01"):
         yield base
 
 
+def served(db_path, archive_dir, tmp=None, **options):
+    """serving() under the name the replica publishing test uses; the log goes to tmp."""
+    return serving(db_path, archive_dir, log_dir=tmp, **options)
+
+
 @contextmanager
-def serving(db_path, archive_dir, **options):
-    """Serve a database as `nianbao serve` does; yield the base URL; stop the server after."""
+def serving(db_path, archive_dir, log_dir=None, **options):
+    """A real Datasette on a free port over db_path, as `nianbao serve` runs it; yield its base URL,
+    stop it after. options go to db.serve.command (search_cap=…)."""
     port = free_port()
-    tmp = Path(db_path).parent
-    log = open(tmp / "datasette.log", "wb")
+    log_path = Path(log_dir or Path(db_path).parent) / "datasette.log"
+    log = open(log_path, "wb")
     proc = subprocess.Popen(command(db_path, port=port, archive_dir=archive_dir, **options), stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -44,7 +50,7 @@ def serving(db_path, archive_dir, **options):
                 break
             except (urllib.error.URLError, ConnectionError):
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("datasette did not start: " + (tmp / "datasette.log").read_text())
+                    raise RuntimeError("datasette did not start: " + log_path.read_text())
                 time.sleep(0.2)
         yield base
     finally:

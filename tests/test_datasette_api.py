@@ -238,3 +238,13 @@ def test_a_term_in_most_reports_is_counted_over_its_newest_matches(site):
         both = _rows(base, "/nianbao/reports.json", _search="郑州 不予公开")
         short = _rows(base, "/nianbao/reports.json", _search="郑州")
         assert {r["agency"] for r in both} == {r["agency"] for r in short} >= {"郑州市人民政府"}
+
+
+def test_wide_view_pages(site):
+    base, _ = site
+    unfiltered = get_json(base, "/nianbao/applications_wide.json")
+    assert unfiltered["filtered_table_rows_count"] is None and len(unfiltered["rows"]) > 0
+    filtered = get_json(base, "/nianbao/applications_wide.json", agency="郑州市人民政府")
+    assert filtered["filtered_table_rows_count"] == 25
+    status, _h, page = get(base, "/nianbao/proactive_wide")
+    assert status == 200 and "存档原件" in page.decode()

@@ -9,10 +9,12 @@
 - CSV starts with a UTF-8 byte-order mark, without which Excel in Chinese locales garbles the text;
   ?_bom=0 leaves it out for scripts.
 - archived_original cells and report_values.loc cells become links to the original.
+- An unfiltered wide view is shown without its row count (counting computes the whole view).
 """
 import codecs
 import html
 import json
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -178,12 +180,27 @@ def _wants_bom(scope):
     return is_csv and keep, scope
 
 
+_WIDE_VIEW = re.compile(r"^/[^/]+/(proactive|applications|review_litigation)_wide(\.json|\.csv)?$")
+
+
+def _skip_view_count(scope):
+    """An unfiltered wide view has a row per report and table row: counting them computes the whole
+    view (seconds on a million reports), so such a page is shown without its count."""
+    if not _WIDE_VIEW.match(scope["path"]):
+        return scope
+    pairs = parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"), keep_blank_values=True)
+    if any(not k.startswith("_") for k, _ in pairs) or any(k == "_nocount" for k, _ in pairs):
+        return scope
+    return dict(scope, query_string=urlencode(pairs + [("_nocount", "1")]).encode())
+
+
 @hookimpl
 def asgi_wrapper():
     def wrap(app):
         async def with_bom(scope, receive, send):
             if scope.get("type") != "http":
                 return await app(scope, receive, send)
+            scope = _skip_view_count(scope)
             bom, scope = _wants_bom(scope)
             if not bom:
                 return await app(scope, receive, send)
