@@ -6,13 +6,22 @@ million reports answer in milliseconds (see bench/query.py).
 
 AGENCY_YEARS = """
 insert into agency_years
-select r.agency, r.year, max(r.region), max(r.level), max(r.template), count(*), max(r.id),
-       sum(t.new_received), sum(t.results_total), sum(t.disclosed), sum(t.withheld), sum(t.rejected),
-       sum(t.refused), sum(t.refused) * 1.0 / nullif(sum(t.results_total), 0),
-       sum(t.review_total), sum(t.litigation_total)
-from reports r join report_totals t on t.report_id = r.id
-where r.is_current = 1 and r.agency is not null and r.year is not null
-group by r.agency, r.year
+select agency, year, region, level, template, documents, report_id,
+       new_received, results_total, disclosed, withheld, rejected,
+       refused, refused * 1.0 / nullif(results_total, 0), review_total, litigation_total
+from (
+  -- one report per agency and year, often published in several forms (page, PDF, DOCX): count it
+  -- once, from its best-read document, never summed over its copies
+  select r.agency, r.year, r.region, r.level, r.template, r.id as report_id,
+         count(*) over (partition by r.agency, r.year) as documents,
+         row_number() over (partition by r.agency, r.year
+                            order by r.parse_status = 'ok' desc, r.checks_failed, r.values_count desc, r.id desc) as pick,
+         t.new_received, t.results_total, t.disclosed, t.withheld, t.rejected, t.refused,
+         t.review_total, t.litigation_total
+  from reports r join report_totals t on t.report_id = r.id
+  where r.is_current = 1 and r.agency is not null and r.year is not null
+)
+where pick = 1
 """
 
 AGENCIES = """
