@@ -45,15 +45,13 @@ order by refused desc limit 500""",
         "title": "同比变化 · Year-over-year change in applications",
         "description": "每个机关本年与上年新收申请数之差；年度留空则为已到期的最新年度。Change in new applications per agency "
                        "from the year before. Empty year = the latest year already due.",
-        "sql": f"""with y as (select coalesce(nullif(:year, ''), {DUE_YEAR}) + 0 as year)
-select cur.agency, cur.year, prev.new_received as previous, cur.new_received as current,
-  cur.new_received - prev.new_received as change,
-  round((cur.new_received - prev.new_received) * 1.0 / nullif(prev.new_received, 0), 4) as change_share,
-  cur.region, cur.level
-from y join agency_years cur on cur.year = y.year
-join agency_years prev on prev.agency = cur.agency and prev.year = y.year - 1
-where (:agency = '' or cur.agency like '%' || :agency || '%')
-order by abs(cur.new_received - prev.new_received) desc limit 500""",
+        "sql": f"""select agency, year, new_received_prev as previous, new_received as current,
+  new_received_change as change,
+  round(new_received_change * 1.0 / nullif(new_received_prev, 0), 4) as change_share, region, level
+from agency_years
+where year = coalesce(nullif(:year, ''), {DUE_YEAR}) + 0 and new_received_change is not null
+  and (:agency = '' or agency like '%' || :agency || '%')
+order by abs(new_received_change) desc limit 500""",
         "params": ["year", "agency"],
     },
     "national_trend": {

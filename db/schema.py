@@ -225,6 +225,8 @@ TABLES = {
             "refused_share": (float, "拒绝占办理结果总计的比例（0–1）", "Refused as a share of applications answered (0–1)"),
             "review_total": (int, "行政复议总计", "Administrative reviews"),
             "litigation_total": (int, "行政诉讼总计", "Lawsuits"),
+            "new_received_prev": (int, "上一年度新收申请（无上年报告为空）", "New applications the year before (NULL without a report then)"),
+            "new_received_change": (int, "与上一年度相比的变化", "Change from the year before"),
         },
     },
     "agencies": {
@@ -306,6 +308,9 @@ def create(db: sqlite_utils.Database):
                "title, agency, text, tokenize='trigram')")
     db.execute("create virtual table if not exists reports_bigrams using fts5("
                "tokens, content='', detail='none', tokenize='unicode61')")
+    # year-over-year ranks by the size of the change, either way
+    db.execute("create index if not exists idx_agency_years_year_abs_change "
+               "on agency_years (year, abs(new_received_change))")
     codes.fill(db)
     create_views(db)
 

@@ -40,10 +40,21 @@ from agency_years a group by a.year
 """
 
 
+CHANGE = """
+update agency_years set new_received_prev = (
+  select p.new_received from agency_years p where p.agency = agency_years.agency and p.year = agency_years.year - 1)
+"""
+DERIVED = ("new_received_prev", "new_received_change")  # filled by CHANGE, not by the inserts
+
+
 def refresh(db):
     from .schema import TABLES
     with db.conn:
         for table, sql in (("agency_years", AGENCY_YEARS), ("agencies", AGENCIES), ("year_summary", YEAR_SUMMARY)):
-            columns = ", ".join(TABLES[table]["columns"])  # the selects list them in this order
+            # the selects list the columns in the schema's order
+            columns = ", ".join(c for c in TABLES[table]["columns"] if c not in DERIVED)
             db.execute(f"delete from {table}")
             db.execute(sql.replace(f"insert into {table}", f"insert into {table} ({columns})", 1))
+            if table == "agency_years":
+                db.execute(CHANGE)
+                db.execute("update agency_years set new_received_change = new_received - new_received_prev")
