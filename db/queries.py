@@ -17,15 +17,17 @@ QUERIES = {
         "title": "收到申请最多的机关 · Top agencies by applications received",
         "description": "按本年新收政府信息公开申请数排名；年度留空则为历年合计。Agencies ranked by new applications "
                        "received (总计 column). Leave year empty for all years.",
-        "sql": """select agency, year, region, level, new_received, results_total, refused, refused_share
-from (
+        "sql": """select * from (
+  -- each branch ranks through its own index and stops at 100; only one branch runs for a given :year
   select agency, year, region, level, new_received, results_total, refused, refused_share
   from agency_years where :year != '' and year = cast(:year as integer) and new_received is not null
-  union all
+  order by new_received desc limit 100)
+union all
+select * from (
   select agency, null as year, region, level, new_received, results_total, refused, refused_share
   from agencies where :year = '' and new_received is not null
-)
-order by new_received desc limit 100""",
+  order by new_received desc limit 100)
+order by new_received desc""",
         "params": ["year"],
     },
     "refused_share": {
