@@ -81,12 +81,10 @@ order by r.checks_failed desc, r.year desc limit 500""",
         "description": "有上一年度报告、但到本年度报告截止日（次年 3 月 31 日）后仍无报告的机关。年度留空则为已到期的最新年度。"
                        "Agencies with a report for the year before and none for this year after its 31 March deadline. "
                        "Empty year = the latest year already due.",
-        "sql": f"""with y as (select coalesce(nullif(:year, ''), {DUE_YEAR}) + 0 as year)
-select prev.agency, y.year as missing_year, prev.year as last_year, prev.region, prev.level,
-  prev.report_id as last_report_id
-from y join agency_years prev on prev.year = y.year - 1
-where not exists (select 1 from agency_years a where a.agency = prev.agency and a.year = y.year)
-order by prev.region, prev.agency limit 1000""",
+        "sql": f"""select agency, year + 1 as missing_year, year as last_year, region, level, report_id as last_report_id
+from agency_years
+where year = coalesce(nullif(:year, ''), {DUE_YEAR}) - 1 and next_year_reported = 0
+order by region, agency limit 1000""",
         "params": ["year"],
     },
     "agency_history": {

@@ -227,6 +227,7 @@ TABLES = {
             "litigation_total": (int, "行政诉讼总计", "Lawsuits"),
             "new_received_prev": (int, "上一年度新收申请（无上年报告为空）", "New applications the year before (NULL without a report then)"),
             "new_received_change": (int, "与上一年度相比的变化", "Change from the year before"),
+            "next_year_reported": (int, "下一年度是否有报告（1/0）", "1 if the agency has a report for the following year"),
         },
     },
     "agencies": {
@@ -311,6 +312,9 @@ def create(db: sqlite_utils.Database):
     # year-over-year ranks by the size of the change, either way
     db.execute("create index if not exists idx_agency_years_year_abs_change "
                "on agency_years (year, abs(new_received_change))")
+    # missing reports: last year's agencies without a report this year, in the order they are listed
+    db.execute("create index if not exists idx_agency_years_missing "
+               "on agency_years (year, next_year_reported, region, agency)")
     codes.fill(db)
     create_views(db)
 

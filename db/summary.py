@@ -44,7 +44,11 @@ CHANGE = """
 update agency_years set new_received_prev = (
   select p.new_received from agency_years p where p.agency = agency_years.agency and p.year = agency_years.year - 1)
 """
-DERIVED = ("new_received_prev", "new_received_change")  # filled by CHANGE, not by the inserts
+NEXT_YEAR = """
+update agency_years set next_year_reported = exists (
+  select 1 from agency_years n where n.agency = agency_years.agency and n.year = agency_years.year + 1)
+"""
+DERIVED = ("new_received_prev", "new_received_change", "next_year_reported")  # filled after the inserts
 
 
 def refresh(db):
@@ -58,3 +62,4 @@ def refresh(db):
             if table == "agency_years":
                 db.execute(CHANGE)
                 db.execute("update agency_years set new_received_change = new_received - new_received_prev")
+                db.execute(NEXT_YEAR)
