@@ -70,6 +70,8 @@ TABLES = {
     "report_values": {
         "description": ("年报三张统计表的每个单元格（长表：报告、部分、行、列）", "Every cell of the report's three statistical tables, in long form (report, section, item, measure)"),
         "pk": ("report_id", "section", "item", "measure"),
+        # the rows live in primary-key order: no second b-tree of keys (229 -> ~120 bytes a value)
+        "without_rowid": True,
         "columns": {
             "report_id": (int, "报告版本编号", "Report version id"),
             "section": (str, "部分：proactive 主动公开 / applications 依申请公开 / review_litigation 复议诉讼", "Section: proactive / applications / review_litigation"),
@@ -282,7 +284,8 @@ INDEXES = [
     ("reports", ["year", "template"]),
     ("reports", ["agency", "year"]), ("reports", ["parse_status"]), ("reports", ["source_id", "year"]),
     ("reports", ["is_current", "year", "agency"]),
-    ("report_values", ["section", "item", "measure"]),
+    # no index on report_values (section, item, measure): 62 bytes a value (9 GiB at a million
+    # reports) for queries that report_totals and the summary tables answer; add it locally if needed
     ("failed_checks", ["report_id"]), ("failed_checks", ["rule"]),
     ("reports", ["checks_failed"]),
     ("agency_years", ["year", "new_received"]), ("agency_years", ["new_received"]),
@@ -299,8 +302,11 @@ def create(db: sqlite_utils.Database):
         if name in db.table_names():
             continue
         columns = {col: spec["columns"][col][0] for col in column_order(name)}
-        db[name].create(columns, pk=spec["pk"], foreign_keys=FOREIGN_KEYS.get(name, ()),
-                        not_null={c for c in _as_tuple(spec["pk"])})
+        sql = db.create_table_sql(name, columns, pk=spec["pk"], foreign_keys=FOREIGN_KEYS.get(name, ()),
+                                  not_null={c for c in _as_tuple(spec["pk"])})
+        if spec.get("without_rowid"):
+            sql = sql.strip().rstrip(";") + " WITHOUT ROWID"
+        db.execute(sql)
     for table, cols in INDEXES:
         db[table].create_index(cols, if_not_exists=True)
     # trigram: any substring of 3+ characters; bigrams (contentless, unicode61 over pre-cut
