@@ -211,10 +211,13 @@ def generate(db_path, n_reports, values_fraction, seed=1):
     conn.execute("insert into reports_bigrams(reports_bigrams) values ('optimize')")
     conn.execute("analyze")
     check = conn.execute("pragma quick_check").fetchone()[0]
+    value_bytes = conn.execute("select sum(pgsize) from dbstat where name = 'report_values' "
+                               "or name like 'sqlite_autoindex_report_values%'").fetchone()[0] or 0
     db.conn.close()
     return {"reports": n_reports, "values": n_values, "agencies": len(agencies),
             "generate_seconds": round(generated, 1), "finish_seconds": round(time.monotonic() - started - generated, 1),
-            "db_bytes": os.path.getsize(db_path), "quick_check": check}
+            "db_bytes": os.path.getsize(db_path), "quick_check": check,
+            "bytes_per_value": round(value_bytes / n_values, 1) if n_values else None}
 
 
 def store_throughput(tmp_dir, n=1000, seed=2):
@@ -367,7 +370,8 @@ def main(argv=None):
         print(f"  Store.add_report: {out['store_reports_per_second']} reports/s "
               f"(~{args.reports / out['store_reports_per_second'] / 3600:.1f} h for {args.reports:,}, parsing excluded);"
               f" all {full_values:,.0f} value rows would add about "
-              f"{(full_values - b['values']) * 110 / 2**30:.1f} GiB", flush=True)
+              f"{(full_values - b['values']) * (b['bytes_per_value'] or 0) / 2**30:.1f} GiB "
+              f"({b['bytes_per_value']} bytes a value row)", flush=True)
     print("measuring through datasette …", flush=True)
     out["latency"] = measure(args.db, args.repeat)
     worst = max((r["p95_ms"] or 10**9) for r in out["latency"].values())
