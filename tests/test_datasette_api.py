@@ -248,3 +248,12 @@ def test_wide_view_pages(site):
     assert filtered["filtered_table_rows_count"] == 25
     status, _h, page = get(base, "/nianbao/proactive_wide")
     assert status == 200 and "存档原件" in page.decode()
+
+
+def test_table_counts_come_from_the_inspect_file(site):
+    base, tmp = site
+    counts = json.loads((tmp / "nianbao-inspect.json").read_text())["nianbao"]["tables"]
+    conn = sqlite3.connect(tmp / "nianbao.db")
+    assert counts["report_values"]["count"] == conn.execute("select count(*) from report_values").fetchone()[0]
+    assert get_json(base, "/nianbao/report_values.json", _size="1")["filtered_table_rows_count"] == \
+        counts["report_values"]["count"]
