@@ -291,6 +291,7 @@ INDEXES = [
     ("agency_years", ["year", "new_received"]), ("agency_years", ["new_received"]),
     ("agency_years", ["year", "refused"]), ("agency_years", ["refused"]),
     ("agencies", ["new_received"]),
+    ("agency_years", ["level"]), ("agency_years", ["year", "level"]),  # its facets (10x faster)
 ]
 
 TEXT_FIELDS = ("title", "agency", "text")
