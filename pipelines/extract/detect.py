@@ -39,7 +39,10 @@ def sniff(data, filename="", content_type=""):
     sample = head[:8192]  # binary shows in its first kilobytes
     if sample.count(b"\x00") > len(sample) // 100 + 1 or _control_share(sample) > 0.05:
         return "binary"
-    if _HTML_MARK.search(head) or name.endswith((".html", ".htm", ".jhtml", ".shtml", ".jsp")) or "html" in ctype:
+    if _HTML_MARK.search(head) or "html" in ctype:
+        return "html"
+    # markup-free text: a name ending .html decides only when the server did not say text/plain
+    if name.endswith((".html", ".htm", ".jhtml", ".shtml", ".jsp")) and not ctype.startswith("text/plain"):
         return "html"
     return "text"
 
