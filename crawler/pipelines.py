@@ -88,7 +88,7 @@ class ParseStorePipeline(UsesResources):
         try:
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(self.res.parsers(), parse_bytes, item["body"], item["url"],
-                                                item["content_type"], item["header_charset"])
+                                                item["content_type"], item["header_charset"], True)
             return self._stored(result, item)
         except DropItem:
             raise
@@ -106,6 +106,7 @@ class ParseStorePipeline(UsesResources):
             self.res.run.count(item["source_id"], "parse_errors")
         if self.store is not None:
             self.store.add_report(record, result)
-        self.out.write(json.dumps({"record": record, "result": result}, ensure_ascii=False) + "\n")
+        self.out.write(json.dumps({"record": record, "result": {k: v for k, v in result.items() if k != "text"}},
+                                  ensure_ascii=False) + "\n")
         self.out.flush()
         return {k: v for k, v in item.items() if k != "body"}

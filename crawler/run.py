@@ -63,5 +63,6 @@ def run_crawl(source_ids=None, data_dir="data", replica=None, db=None, overrides
         store = Store(db)
         store.add_run(result)
         store.refresh_health()
+        store.finish()  # summary tables, search index optimised, statistics: ready to serve
         store.close()
     return result

@@ -51,9 +51,8 @@ def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=No
 
 def parse_one(item):
     record, body = item
-    result = parse_bytes(body, filename=record["url"], content_type=record.get("content_type") or "")
-    if "text" not in result and not record.get("text"):
-        record = dict(record, text=plain_text(body, result))
+    result = parse_bytes(body, filename=record["url"], content_type=record.get("content_type") or "",
+                         with_text=True)
     return record, result
 
 
@@ -73,18 +72,3 @@ def parsed(reports_iter, workers=1):
                 yield window.popleft().result()
         while window:
             yield window.popleft().result()
-
-
-def plain_text(body, result):
-    """The document's text for search, until the parse result carries it (asked of the parser's owner)."""
-    fmt = result.get("format")
-    if "error" in result or fmt not in ("html", "text"):
-        return None
-    try:
-        if fmt == "html":
-            from pipelines.extract.html import extract_html as extract
-        else:
-            from pipelines.extract.text import extract_text as extract
-        return extract(body).text
-    except Exception:  # search text is a convenience: never let it stop a build
-        return None

@@ -32,7 +32,8 @@ def _extractor(fmt):
     return None
 
 
-def parse_bytes(data, filename="", content_type="", header_charset=None):
+def parse_bytes(data, filename="", content_type="", header_charset=None, with_text=False):
+    """with_text adds the document's plain text (for full-text search); the CLI leaves it out."""
     result = {"file": filename, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     fmt = sniff(data, filename, content_type)
     result["format"] = fmt
@@ -46,14 +47,14 @@ def parse_bytes(data, filename="", content_type="", header_charset=None):
         reason, message = reasons.get(fmt, ("unknown_format", f"{fmt} files are not parsed"))
         return _error(result, reason, message)
     try:
-        return _parse(dict(result), extract, data, header_charset)
+        return _parse(dict(result), extract, data, header_charset, with_text)
     except ExtractError as e:
         return _error(result, e.reason, e.message)
     except Exception as e:  # noqa: BLE001 - a parser bug on one document must not stop a batch
         return _error(result, "parser_error", f"{type(e).__name__}: {e}")
 
 
-def _parse(result, extract, data, header_charset):
+def _parse(result, extract, data, header_charset, with_text=False):
     doc = extract(data, header_charset=header_charset)
     template, sections, cells, warnings = mapping.map_document(doc.rows)
     result.update(metadata.extract_metadata(doc))
@@ -71,6 +72,8 @@ def _parse(result, extract, data, header_charset):
         result["warnings"].append(f"no standard tables found in a {result['year']} report")
     elif template == "free" and not result.get("title"):
         result["warnings"].append("no report title and no standard tables: this may not be an annual report")
+    if with_text:
+        result["text"] = doc.text
     return result
 
 
