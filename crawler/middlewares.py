@@ -62,7 +62,7 @@ class ConditionalGetMiddleware(UsesResources):
     def process_response(self, request, response, spider=None):
         if request.meta.get("conditional") and response.status == 200:
             url = canonical_url(request.url)
-            request.meta["previous_sha256"] = self.res.state.previous(url)[0]
+            request.meta["previous_sha256"] = self.res.state.previous_sha256(url)
             self.res.state.remember(url, _header(response, b"ETag"), _header(response, b"Last-Modified"),
                                     hashlib.sha256(response.body).hexdigest(), response.status)
         if response.status == 304:

@@ -55,9 +55,8 @@ def run_crawl(source_ids=None, data_dir="data", replica=None, db=None, overrides
     process.start()
     from .resources import shared, close_all
     summary = shared(process.settings).run
-    summary.save()
+    close_all()  # closes the WARC and the state, saves the summary (with its finish time)
     result = summary.as_dict()
-    close_all()
     if db:  # the run's record goes in with the reports it stored
         from db.store import Store
         store = Store(db)

@@ -9,8 +9,7 @@ from datetime import datetime, timezone
 
 SCHEMA = """
 create table if not exists fetched (
-  url text primary key, etag text, last_modified text, sha256 text, content_key text,
-  status integer, fetched_at text);
+  url text primary key, etag text, last_modified text, sha256 text, status integer, fetched_at text);
 create table if not exists links (page_url text, document_url text, primary key (page_url, document_url));
 create table if not exists failed (
   url text primary key, source_id text, reason text, attempts integer default 1, last_try text,
@@ -32,19 +31,18 @@ class CrawlState:
         row = self.db.execute("select etag, last_modified from fetched where url = ?", (url,)).fetchone()
         return row or (None, None)
 
-    def previous(self, url):
-        """(sha256, content_key) of the last fetch of this URL, or (None, None)."""
-        row = self.db.execute("select sha256, content_key from fetched where url = ?", (url,)).fetchone()
-        return row or (None, None)
+    def previous_sha256(self, url):
+        """sha256 of the last full fetch of this URL, or None."""
+        row = self.db.execute("select sha256 from fetched where url = ?", (url,)).fetchone()
+        return row[0] if row else None
 
-    def remember(self, url, etag, last_modified, sha256, status, content_key=None):
+    def remember(self, url, etag, last_modified, sha256, status):
         with self.lock:
             self.db.execute(
-                "insert into fetched values (?,?,?,?,?,?,?) on conflict(url) do update set "
+                "insert into fetched values (?,?,?,?,?,?) on conflict(url) do update set "
                 "etag=excluded.etag, last_modified=excluded.last_modified, sha256=excluded.sha256, "
-                "content_key=coalesce(excluded.content_key, fetched.content_key), status=excluded.status, "
-                "fetched_at=excluded.fetched_at",
-                (url, etag, last_modified, sha256, content_key, status, now()))
+                "status=excluded.status, fetched_at=excluded.fetched_at",
+                (url, etag, last_modified, sha256, status, now()))
             self.db.execute("delete from failed where url = ?", (url,))
 
     def forget(self, url):

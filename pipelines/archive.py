@@ -17,15 +17,14 @@ import hashlib
 import io
 import json
 import os
-import time
 from datetime import datetime, timezone
+from http.client import responses as REASONS
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
-
-from http.client import responses as REASONS
 
 SOFTWARE = "nianbao/0.1 (warcio)"
 
@@ -116,7 +115,6 @@ def _now_iso():
 
 
 def _request_target(url):
-    from urllib.parse import urlsplit
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 

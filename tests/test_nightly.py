@@ -2,7 +2,6 @@
 the archive holds."""
 import sqlite3
 import subprocess
-from pathlib import Path
 
 import yaml
 

@@ -111,7 +111,7 @@ class ReportSpider(scrapy.Spider):
 
     # -- report pages and documents ------------------------------------------------------------------
 
-    def parse_page(self, response):
+    def parse_page(self, response, root=None):
         page_url = response.url
         if response.status == 304:
             self.res.run.count(self.source["id"], "unchanged")
@@ -122,7 +122,7 @@ class ReportSpider(scrapy.Spider):
         if self.is_soft_404(response):
             self.res.run.fail(self.source["id"], page_url, "soft_404")
             return
-        root = html_root(response)
+        root = root if root is not None else html_root(response)
         meta = read_page_meta(root, self.title_xpaths)
         meta["list_title"] = response.meta.get("list_title")
         body = self.report_body(root)

@@ -10,7 +10,7 @@ with the usual templates (`index_1.html`, `list_2.shtml`, …) until a page adds
 import re
 from urllib.parse import urljoin, urlsplit
 
-from .base import DOCUMENT_EXT, DOWNFILE, REPORT_TITLE, TEMPLATE_MARKS, ReportSpider, html_root
+from .base import _WS, DOCUMENT_EXT, DOWNFILE, REPORT_TITLE, TEMPLATE_MARKS, ReportSpider, html_root
 
 SKIP = re.compile(r"\.(css|js|png|jpe?g|gif|ico|svg|zip|rar|mp4|mp3)(?:$|\?)|^(?:javascript|mailto|tel|#)", re.I)
 PAGER_WORDS = re.compile(r"^(下一页|下页|尾页|末页|\d{1,3}|>|»|更多)$")
@@ -19,7 +19,6 @@ TAGS = re.compile(r"<[^>]+>")
 YEAR = re.compile(r"(19|20)\d\d")
 STATIC_LIST = re.compile(r"^(.*/)(index|[\w\-]*list)(?:_(\d+))?\.(s?html?)$|^(.*/)$")
 PAGE_PARAM = re.compile(r"[?&](page|pageNum|pageIndex|currpage|pageNo)=(\d+)", re.I)
-_WS = re.compile(r"\s+")
 
 
 class GenericSpider(ReportSpider):
@@ -44,7 +43,7 @@ class GenericSpider(ReportSpider):
         links = list(self._links(response, root))
         report_links = [u for u, label in links if REPORT_TITLE.search(label)]
         if self._is_report(root, len(report_links)):
-            yield from self.parse_page(response)
+            yield from self.parse_page(response, root)
             return
         depth = response.meta.get("depth_left", self.max_depth)
         new = 0

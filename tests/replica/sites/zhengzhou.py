@@ -255,7 +255,7 @@ class PublicHost(Site):
         anchors = "\n".join(
             f'<a href="{esc(i.href)}" title="{esc(i.title)}" target="_blank"><span>{esc(truncate(i.title, 24))}</span>'
             f'<em>{i.date}</em></a>' for i in shown)
-        base = f"/?a=path" + (f"&d={dept}" if dept else "") + f"&p={code}"
+        base = "/?a=path" + (f"&d={dept}" if dept else "") + f"&p={code}"
         name = self.columns[code].name + (f"（{self.depts.get(dept, '')}）" if dept else "")
         body = (f'<div class="list-wrap"><div class="list-title">{esc(name)}</div>\n'
                 f'<ul class="{self.list_style}">\n{anchors}\n</ul>\n{pager(base, page, pages, len(items))}</div>')
