@@ -37,6 +37,7 @@ from db.classify import level_of  # noqa: E402
 from db.store import Store, original_path  # noqa: E402
 from db.testing import free_port  # noqa: E402
 from pipelines import template as T  # noqa: E402
+from pipelines.records import CrawledDocument  # noqa: E402
 
 PROVINCES = ["河南省", "福建省", "湖北省", "广东省", "山东省", "江苏省", "浙江省", "四川省", "湖南省", "河北省",
              "安徽省", "江西省", "陕西省", "山西省", "辽宁省", "吉林省", "云南省", "贵州省", "甘肃省", "海南省",
@@ -234,10 +235,11 @@ def store_throughput(tmp_dir, n=1000, seed=2):
         cells = [dict(c, raw=str(c["value"]), status="number", unit=None, loc={"line": k})
                  for k, c in enumerate(report_cells(rng, "2021", apps))]
         url = f"https://example.gov.cn/{i}.html"
-        store.add_report({"source_id": "s", "url": url, "page_url": url, "sha256": f"{i:064x}",
-                          "fetched_at": "2026-01-01T00:00:00+00:00", "text": PROSE * 4},
+        store.add_report(CrawledDocument(source_id="s", url=url, page_url=url, sha256=f"{i:064x}",
+                                         fetched_at="2026-01-01T00:00:00+00:00"),
                          {"title": f"{agency}2023年政府信息公开工作年度报告", "agency": agency, "year": 2023,
-                          "template": "2021", "format": "html", "cells": cells, "checks": [], "warnings": []})
+                          "template": "2021", "format": "html", "cells": cells, "checks": [], "warnings": [],
+                          "text": PROSE * 4})
     seconds = time.monotonic() - started
     store.close()
     return round(n / seconds, 1)

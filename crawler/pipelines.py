@@ -6,6 +6,7 @@ the store is written from the reactor thread only (one SQLite connection).
 import asyncio
 import json
 import logging
+from dataclasses import replace
 
 from scrapy.exceptions import DropItem
 
@@ -16,15 +17,6 @@ from .resources import UsesResources
 
 log = logging.getLogger(__name__)
 
-RECORD_FIELDS = ("source_id", "url", "page_url", "canonical_url", "canonical_page_url", "role", "index_no",
-                 "publisher", "written_date", "published_date", "list_title", "page_title", "content_type",
-                 "content_key", "http_status", "warc_file", "warc_record_id", "fetched_at", "sha256")
-
-
-def record_of(item):
-    return {k: item.get(k) for k in RECORD_FIELDS}
-
-
 class DeduplicatePipeline(UsesResources):
     """The same report reached through another host, scheme or column is kept once per run."""
 
@@ -33,17 +25,17 @@ class DeduplicatePipeline(UsesResources):
         self.seen = {}
 
     def process_item(self, item, spider=None):
-        keys = [("url", item["canonical_url"]), ("content", item["content_key"])]
-        if item["role"] == "page" and item.get("index_no"):
-            keys.append(("index_no", item["index_no"]))
+        keys = [("url", item.canonical_url), ("content", item.content_key)]
+        if item.role == "page" and item.index_no:
+            keys.append(("index_no", item.index_no))
         first = next((self.seen[k] for k in keys if k in self.seen), None)
-        if first and first != item["canonical_url"]:
-            self.res.run.count(item["source_id"], "duplicates")
-            raise DropItem(f"{item['url']} duplicates {first}")
+        if first and first != item.canonical_url:
+            self.res.run.count(item.source_id, "duplicates")
+            raise DropItem(f"{item.url} duplicates {first}")
         if first:
-            raise DropItem(f"{item['url']} already seen in this run")
+            raise DropItem(f"{item.url} already seen in this run")
         for k in keys:
-            self.seen[k] = item["canonical_url"]
+            self.seen[k] = item.canonical_url
         return item
 
 
@@ -51,12 +43,12 @@ class ArchiveReportPipeline(UsesResources):
     """Keep the body by sha256 and say in the WARC which response holds a report."""
 
     def process_item(self, item, spider=None):
-        item["sha256"] = store_blob(self.res.archive_dir, item["body"])
-        if item.get("previous_sha256") == item["sha256"]:
-            self.res.run.count(item["source_id"], "unchanged")
-            raise DropItem(f"{item['url']} unchanged")
-        item["status"] = "changed" if item.get("previous_sha256") else "new"
-        self.res.archive.write_metadata(item["url"], item["warc_record_id"], {"kind": "report", **record_of(item)})
+        item.sha256 = store_blob(self.res.archive_dir, item.body)
+        if item.previous_sha256 == item.sha256:
+            self.res.run.count(item.source_id, "unchanged")
+            raise DropItem(f"{item.url} unchanged")
+        item.status = "changed" if item.previous_sha256 else "new"
+        self.res.archive.write_metadata(item.url, item.warc_record_id, {"kind": "report", **item.record()})
         return item
 
 
@@ -87,26 +79,25 @@ class ParseStorePipeline(UsesResources):
     async def process_item(self, item, spider=None):
         try:
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self.res.parsers(), parse_bytes, item["body"], item["url"],
-                                                item["content_type"], item["header_charset"], True)
+            result = await loop.run_in_executor(self.res.parsers(), parse_bytes, item.body, item.url,
+                                                item.content_type, item.header_charset, True)
             return self._stored(result, item)
         except DropItem:
             raise
         except Exception as e:  # keep going; the next run fetches this document again in full
-            log.exception("processing %s failed", item["url"])
-            self.res.state.forget(item["canonical_url"])
-            self.res.run.fail(item["source_id"], item["url"], f"processing_{type(e).__name__}")
+            log.exception("processing %s failed", item.url)
+            self.res.state.forget(item.canonical_url)
+            self.res.run.fail(item.source_id, item.url, f"processing_{type(e).__name__}")
             raise DropItem(f"processing failed: {e}") from e
 
     def _stored(self, result, item):
-        record = record_of(item)
-        result["file"] = item["url"]
-        self.res.run.count(item["source_id"], item["status"])
+        result["file"] = item.url
+        self.res.run.count(item.source_id, item.status)
         if "error" in result:
-            self.res.run.count(item["source_id"], "parse_errors")
+            self.res.run.count(item.source_id, "parse_errors")
         if self.store is not None:
-            self.store.add_report(record, result)
-        self.out.write(json.dumps({"record": record, "result": {k: v for k, v in result.items() if k != "text"}},
+            self.store.add_report(item, result)
+        self.out.write(json.dumps({"record": item.record(), "result": {k: v for k, v in result.items() if k != "text"}},
                                   ensure_ascii=False) + "\n")
         self.out.flush()
-        return {k: v for k, v in item.items() if k != "body"}
+        return replace(item, body=b"")

@@ -5,6 +5,7 @@ old one and moved into place at the end, so a server never sees a half-built fil
 """
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pipelines.parse import parse_bytes
@@ -13,7 +14,7 @@ from .store import Store
 
 
 def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=None, progress=None, workers=1):
-    """reports_iter yields (record, body bytes); default: pipelines.archive.iter_reports(archive_dir).
+    """reports_iter yields CrawledDocuments with their bodies; default: pipelines.archive.iter_reports(archive_dir).
     workers > 1 parses in that many processes (parsing, not storing, is what takes the time); the
     documents are still stored in the archive's order, which decides what is a later version.
     Returns counts: documents, reports (stored versions), parse_errors, seconds."""
@@ -31,8 +32,8 @@ def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=No
     try:
         for source in sources:
             store.add_source(source)
-        for record, result in parsed(reports_iter, workers):
-            store.add_report(record, result)
+        for document, result in parsed(reports_iter, workers):
+            store.add_report(document, result)
             counts["documents"] += 1
             counts["parse_errors"] += "error" in result
             if progress and counts["documents"] % 100 == 0:
@@ -49,15 +50,14 @@ def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=No
     return counts
 
 
-def parse_one(item):
-    record, body = item
-    result = parse_bytes(body, filename=record["url"], content_type=record.get("content_type") or "",
+def parse_one(document):
+    result = parse_bytes(document.body, filename=document.url, content_type=document.content_type or "",
                          with_text=True)
-    return record, result
+    return replace(document, body=b""), result  # parsed: the store needs the record, not the bytes
 
 
 def parsed(reports_iter, workers=1):
-    """(record, parse result) in input order; with workers > 1, a bounded window of parses runs in
+    """(document, parse result) in input order; with workers > 1, a bounded window of parses runs in
     other processes, so memory holds a few dozen documents, not the archive."""
     if workers <= 1:
         yield from map(parse_one, reports_iter)

@@ -3,6 +3,9 @@ synthetic crawl records, archived as the archive keeps them ({archive}/blobs/{sh
 import hashlib
 from pathlib import Path
 
+from pipelines.archive import store_blob
+from pipelines.records import CrawledDocument
+
 from .build import build
 
 SOURCES = [
@@ -21,34 +24,33 @@ RUN = {"run_id": "2026-11-20T02:00:00Z", "started_at": "2026-11-20T02:00:00Z", "
 
 
 def documents(shared):
-    """(record, body) for each seed and corpus page."""
+    """A CrawledDocument, body included, for each seed and corpus page."""
     shared = Path(shared)
     for i, path in enumerate(sorted((shared / "seeds").glob("*.txt"))):
         body = path.read_bytes()
         url = f"https://public.zhengzhou.gov.cn/nb/{path.stem}.txt"
-        yield _record("henan-zhengzhou", url, url, f"ZZ-{i:03d}", body, "text/plain; charset=utf-8",
-                      f"2024-0{i + 1}-15"), body
+        yield _document("henan-zhengzhou", url, url, f"ZZ-{i:03d}", body, "text/plain; charset=utf-8",
+                        f"2024-0{i + 1}-15")
     for year in ("2017", "2019", "2021", "2023"):
         body = (shared / "corpus" / "pingtan" / year / "source.html").read_bytes()
         url = f"https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/{year}/nb{year}.html"
-        yield _record("fujian-pingtan", url, url, f"PT-{year}", body, "text/html", f"{int(year) + 1}-01-20"), body
+        yield _document("fujian-pingtan", url, url, f"PT-{year}", body, "text/html", f"{int(year) + 1}-01-20")
 
 
-def _record(source_id, url, page_url, index_no, body, content_type, published):
+def _document(source_id, url, page_url, index_no, body, content_type, published):
     sha = hashlib.sha256(body).hexdigest()
-    return {"source_id": source_id, "url": url, "page_url": page_url, "index_no": index_no,
-            "publisher": None, "written_date": published, "published_date": published, "list_title": None,
-            "warc_file": "sample-00000.warc.gz", "warc_record_id": f"<urn:uuid:{sha[:8]}-0000-0000-0000-{sha[8:20]}>",
-            "sha256": sha, "fetched_at": "2026-11-20T02:05:00+00:00", "content_type": content_type, "http_status": 200}
+    return CrawledDocument(
+        source_id=source_id, url=url, page_url=page_url, index_no=index_no, written_date=published,
+        published_date=published, warc_file="sample-00000.warc.gz",
+        warc_record_id=f"<urn:uuid:{sha[:8]}-0000-0000-0000-{sha[8:20]}>", sha256=sha,
+        fetched_at="2026-11-20T02:05:00+00:00", content_type=content_type, http_status=200, body=body)
 
 
 def archive(archive_dir, docs):
-    """Write bodies where the archive keeps them; return the docs as a list."""
+    """Write bodies where the archive keeps them; return the documents as a list."""
     docs = list(docs)
-    for record, body in docs:
-        blob = Path(archive_dir) / "blobs" / record["sha256"][:2] / record["sha256"]
-        blob.parent.mkdir(parents=True, exist_ok=True)
-        blob.write_bytes(body)
+    for doc in docs:
+        store_blob(archive_dir, doc.body)
     return docs
 
 

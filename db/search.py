@@ -72,7 +72,7 @@ def match_clauses(query, id_column="id"):
 
 
 def derived_text(parse_result):
-    """Stand-in text when neither the parse result nor the record carries the report's text:
+    """Stand-in text when the parse result does not carry the report's text:
     title, agency and the labels of the table rows the parser found."""
     from pipelines import template as T
     parts = [parse_result.get("title") or "", parse_result.get("agency") or ""]
@@ -84,5 +84,5 @@ def derived_text(parse_result):
     return "\n".join(p for p in parts if p)
 
 
-def report_text(record, parse_result):
-    return parse_result.get("text") or record.get("text") or derived_text(parse_result)
+def report_text(parse_result):
+    return parse_result.get("text") or derived_text(parse_result)

@@ -77,15 +77,15 @@ class Store:
 
     # --- reports ---------------------------------------------------------------------------------
 
-    def add_report(self, record, parse_result):
-        """Store one crawled document with its parse result; return the id of its stored version."""
-        sha = record.get("sha256") or parse_result.get("sha256")
+    def add_report(self, document, parse_result):
+        """Store one CrawledDocument with its parse result; return the id of its stored version."""
+        sha = document.sha256 or parse_result.get("sha256")
         conn = self.db.conn
         if not conn.in_transaction:
             conn.execute("begin")
         conn.execute("savepoint report")
         try:
-            report_id = self._add(record, parse_result, sha)
+            report_id = self._add(document, parse_result, sha)
             conn.execute("release report")
         except BaseException:
             conn.execute("rollback to report")
@@ -96,33 +96,33 @@ class Store:
             self.commit()
         return report_id
 
-    def _add(self, record, parse_result, sha):
-        previous = self._find_document(record, parse_result, sha)
+    def _add(self, document, parse_result, sha):
+        previous = self._find_document(document, parse_result, sha)
         if previous and previous["sha256"] == sha:
-            self._seen_again(previous, record)
+            self._seen_again(previous, document)
             return previous["id"]
-        row = self._report_row(record, parse_result, sha, previous)
+        row = self._report_row(document, parse_result, sha, previous)
         if previous:
             self.db.execute("update reports set is_current = 0 where doc_id = ?", [previous["doc_id"]])
         report_id = self.db.execute(_insert_sql("reports", REPORT_COLUMNS), [row[c] for c in REPORT_COLUMNS]).lastrowid
         if not previous:
             self.db.execute("update reports set doc_id = ? where id = ?", [report_id, report_id])
-        self._insert_details(report_id, record, parse_result)
+        self._insert_details(report_id, document, parse_result)
         return report_id
 
-    def _find_document(self, record, parse_result, sha):
-        """The current version of the document this record is a fetch of, or None."""
-        found = self._current("url = ?", [record["url"]])
-        if not found and record.get("index_no"):
+    def _find_document(self, document, parse_result, sha):
+        """The current version of the document this is a fetch of, or None."""
+        found = self._current("url = ?", [document.url])
+        if not found and document.index_no:
             # same 索引号 at a new URL: the same document only in the same role (the page itself, or
             # an attachment of the same format), so a page and its PDF never pass for versions
-            is_page = record["url"] == (record.get("page_url") or record["url"])
+            is_page = document.url == (document.page_url or document.url)
             found = self._current(
                 "source_id = ? and index_no = ? and (url = coalesce(page_url, url)) = ? and format is ?",
-                [record.get("source_id"), record["index_no"], is_page, parse_result.get("format")])
+                [document.source_id, document.index_no, is_page, parse_result.get("format")])
         if not found:
             # the same bytes under a second URL of the same source: one document, not two
-            found = self._current("source_id = ? and sha256 = ?", [record.get("source_id"), sha])
+            found = self._current("source_id = ? and sha256 = ?", [document.source_id, sha])
         return found
 
     def _current(self, where, params):
@@ -130,44 +130,44 @@ class Store:
                                   f"where is_current = 1 and {where} order by id desc limit 1", params))
         return rows[0] if rows else None
 
-    def _seen_again(self, previous, record):
-        fetched = record.get("fetched_at")
+    def _seen_again(self, previous, document):
+        fetched = document.fetched_at
         if fetched and (previous["last_seen_at"] or "") < fetched:
             self.db.execute("update reports set last_seen_at = ? where id = ?", [fetched, previous["id"]])
 
-    def _report_row(self, record, result, sha, previous):
-        source = self._source(record.get("source_id"))
+    def _report_row(self, document, result, sha, previous):
+        source = self._source(document.source_id)
         checks = result.get("checks") or []
-        agency = result.get("agency") or record.get("publisher")
-        year = result.get("year") or _year_from(record.get("list_title"))
+        agency = result.get("agency") or document.publisher
+        year = result.get("year") or _year_from(document.list_title)
         return {
             "doc_id": previous["doc_id"] if previous else None,
             "version": previous["version"] + 1 if previous else 1,
             "is_current": 1,
-            "source_id": record.get("source_id"),
+            "source_id": document.source_id,
             "agency": agency,
-            "region": record.get("region") or source.get("region"),
+            "region": source.get("region"),
             "level": level_of(agency) or source.get("level"),
             "year": year,
             "template": result.get("template"),
-            "title": result.get("title") or record.get("list_title"),
-            "list_title": record.get("list_title"),
-            "publisher": record.get("publisher"),
-            "written_date": record.get("written_date"),
-            "published_date": record.get("published_date"),
-            "index_no": record.get("index_no"),
-            "url": record["url"],
-            "page_url": record.get("page_url"),
+            "title": result.get("title") or document.list_title,
+            "list_title": document.list_title,
+            "publisher": document.publisher,
+            "written_date": document.written_date,
+            "published_date": document.published_date,
+            "index_no": document.index_no,
+            "url": document.url,
+            "page_url": document.page_url,
             "archived_original": original_path(sha),
-            "content_type": record.get("content_type"),
-            "http_status": record.get("http_status"),
+            "content_type": document.content_type,
+            "http_status": document.http_status,
             "format": result.get("format"),
             "bytes": result.get("bytes"),
             "sha256": sha,
-            "warc_file": record.get("warc_file"),
-            "warc_record_id": record.get("warc_record_id"),
-            "fetched_at": record.get("fetched_at"),
-            "last_seen_at": record.get("fetched_at"),
+            "warc_file": document.warc_file,
+            "warc_record_id": document.warc_record_id,
+            "fetched_at": document.fetched_at,
+            "last_seen_at": document.fetched_at,
             "parse_status": result.get("error") or "ok",
             "parse_message": result.get("message"),
             "values_count": len(result.get("cells") or []),
@@ -177,7 +177,7 @@ class Store:
             "warnings": json.dumps(result.get("warnings") or [], ensure_ascii=False),
         }
 
-    def _insert_details(self, report_id, record, result):
+    def _insert_details(self, report_id, document, result):
         cells = result.get("cells") or []
         values = [(report_id, c["section"], c["item"], c["measure"], c.get("value"), c.get("raw"), c.get("status"),
                    c.get("unit"), json.dumps(c.get("loc"), ensure_ascii=False) if c.get("loc") is not None else None)
@@ -190,8 +190,8 @@ class Store:
         self.db.conn.executemany(_insert_sql("failed_checks", CHECK_COLUMNS), failed)
         t = dict(totals.report_totals(cells), report_id=report_id)
         self.db.execute(_insert_sql("report_totals", TOTAL_COLUMNS, "insert or replace"), [t[c] for c in TOTAL_COLUMNS])
-        title, agency = result.get("title") or record.get("list_title") or "", result.get("agency") or ""
-        text = search.report_text(record, result)
+        title, agency = result.get("title") or document.list_title or "", result.get("agency") or ""
+        text = search.report_text(result)
         self.db.execute("insert into reports_fts(rowid, title, agency, text) values (?, ?, ?, ?)",
                         [report_id, search.normalize(title), search.normalize(agency), search.normalize(text)])
         self.db.execute("insert into reports_bigrams(rowid, tokens) values (?, ?)",

@@ -26,6 +26,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from .records import CrawledDocument
+
 SOFTWARE = "nianbao/0.1 (warcio)"
 
 
@@ -126,7 +128,7 @@ def warc_files(archive_dir):
 
 
 def iter_reports(archive_dir):
-    """Yield (record, body) for every report the crawls found, from the WARC files alone.
+    """Yield a CrawledDocument, body included, for every report the crawls found, from the WARC files alone.
 
     Two passes: the metadata records first (the latest per url and sha256 wins, so re-crawls of an
     unchanged report yield it once), then the response records they refer to, streamed.
@@ -145,11 +147,11 @@ def iter_reports(archive_dir):
             for rec in ArchiveIterator(f):
                 data = by_record.pop(rec.rec_headers.get_header("WARC-Record-ID"), None)
                 if data is not None and rec.rec_type == "response":
-                    yield data, rec.content_stream().read()
+                    yield CrawledDocument.from_record(data, rec.content_stream().read())
     for data in by_record.values():  # response lost from the WARC: the content-addressed copy remains
         path = blob_path(archive_dir, data["sha256"])
         if path.exists():
-            yield data, path.read_bytes()
+            yield CrawledDocument.from_record(data, path.read_bytes())
 
 
 def read_record_payload(archive_dir, warc_file, record_id):

@@ -135,7 +135,7 @@ def test_challenge_pages_are_blocked_never_parsed(replica, first):
     assert not any(u.startswith(canonical(challenge["url"])) for u in crawled)
     failures = first.source("chanhe")["failures"]
     assert any(reason.startswith("blocked_challenge") for reason in failures)
-    archived = [rec["url"] for rec, _ in iter_reports(first.data_dir / "archive")]
+    archived = [doc.url for doc in iter_reports(first.data_dir / "archive")]
     assert not any(challenge["prefix"] in u for u in archived)
 
 
@@ -200,7 +200,7 @@ def test_archived_bytes_hash_to_each_items_sha256(first):
 
 
 def test_archive_alone_gives_back_every_report(first):
-    archived = {rec["url"] for rec, _ in iter_reports(first.data_dir / "archive")}
+    archived = {doc.url for doc in iter_reports(first.data_dir / "archive")}
     assert archived == {i["record"]["url"] for i in first.items}
 
 

@@ -2,11 +2,13 @@
 import codecs
 import json
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
 from db.queries import QUERIES
 from db.testing import get, get_json, sample_site
+from pipelines.records import CrawledDocument
 
 from .conftest import SHARED
 
@@ -97,10 +99,10 @@ def test_failing_reports_lists_a_report_that_does_not_add_up(tmp_path):
     from db.sample import RUN, SOURCES, archive, documents
     from db.build import build
     docs = archive(tmp_path / "a", documents(SHARED))
-    record, body = docs[1]  # 郑州 2022: change one cell so A3 (row = sum of columns) fails
-    broken = body.replace(b"\t3126\n", b"\t3127\n", 1)
-    assert broken != body
-    build(tmp_path / "a", tmp_path / "x.db", [(dict(record, sha256=None), broken)], sources=SOURCES, runs=[RUN])
+    doc = docs[1]  # 郑州 2022: change one cell so A3 (row = sum of columns) fails
+    broken = replace(doc, body=doc.body.replace(b"\t3126\n", b"\t3127\n", 1), sha256=None)
+    assert broken.body != doc.body
+    build(tmp_path / "a", tmp_path / "x.db", [broken], sources=SOURCES, runs=[RUN])
     conn = sqlite3.connect(tmp_path / "x.db")
     rows = conn.execute(QUERIES["failing_reports"]["sql"], {"year": ""}).fetchall()
     assert len(rows) == 1 and "A3" in rows[0][6]
@@ -212,10 +214,10 @@ def test_pdf_and_failed_parses_are_kept_and_served_as_downloads(tmp_path):
     body = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n<script>alert(1)</script>"
     sha = hashlib.sha256(body).hexdigest()
     url = "https://public.zhengzhou.gov.cn/nb/2023.pdf"
-    record = {"source_id": "henan-zhengzhou", "url": url, "page_url": "https://public.zhengzhou.gov.cn/nb/2023.html",
-              "list_title": "某某局2023年政府信息公开工作年度报告", "sha256": sha, "content_type": "application/pdf",
-              "fetched_at": "2026-11-20T02:05:00+00:00", "http_status": 200}
-    docs = archive(tmp_path / "archive", [(record, body)])
+    doc = CrawledDocument(source_id="henan-zhengzhou", url=url, page_url="https://public.zhengzhou.gov.cn/nb/2023.html",
+                          list_title="某某局2023年政府信息公开工作年度报告", sha256=sha, content_type="application/pdf",
+                          fetched_at="2026-11-20T02:05:00+00:00", http_status=200, body=body)
+    docs = archive(tmp_path / "archive", [doc])
     build(tmp_path / "archive", tmp_path / "nianbao.db", docs, sources=SOURCES)
     with serving(tmp_path / "nianbao.db", tmp_path / "archive") as base:
         row = _rows(base, "/nianbao/reports.json")[0]

@@ -6,6 +6,7 @@ import pytest
 from db.queries import QUERIES
 from db.store import Store
 from pipelines import template as T
+from pipelines.records import CrawledDocument
 
 
 def _result(agency, year, new_received, withheld=0, rejected=0, unavailable=0):
@@ -22,7 +23,7 @@ def _result(agency, year, new_received, withheld=0, rejected=0, unavailable=0):
 
 def _record(agency, year):
     url = f"https://example.gov.cn/{agency}/{year}.html"
-    return {"source_id": "s", "url": url, "page_url": url, "sha256": f"{agency}-{year}", "fetched_at": "2026-01-01"}
+    return CrawledDocument(source_id="s", url=url, page_url=url, sha256=f"{agency}-{year}", fetched_at="2026-01-01")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The store: idempotent loading, version history, parse errors kept, search, health."""
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -7,6 +8,7 @@ from db import health, search
 from db.sample import RUN, SOURCES, archive, build_sample, documents
 from db.store import Store
 from pipelines.parse import parse_bytes
+from pipelines.records import CrawledDocument
 
 from .conftest import SHARED
 
@@ -17,8 +19,8 @@ def docs():
 
 
 def _load(store, docs):
-    return [store.add_report(rec, parse_bytes(body, filename=rec["url"], content_type=rec["content_type"]))
-            for rec, body in docs]
+    return [store.add_report(doc, parse_bytes(doc.body, filename=doc.url, content_type=doc.content_type))
+            for doc in docs]
 
 
 def _counts(store):
@@ -40,12 +42,12 @@ def test_loading_twice_adds_nothing(tmp_path, docs):
 
 def test_edited_report_keeps_both_versions(tmp_path, docs):
     store = Store(tmp_path / "a.db")
-    record, body = docs[1]  # 郑州市人民政府 2022
-    old_id = _load(store, [(record, body)])[0]
-    edited = body.replace(b"3325", b"3326", 1)
-    assert edited != body
-    new_record = dict(record, sha256=None, fetched_at="2026-12-01T00:00:00+00:00")
-    new_id = _load(store, [(new_record, edited)])[0]
+    doc = docs[1]  # 郑州市人民政府 2022
+    old_id = _load(store, [doc])[0]
+    edited = replace(doc, body=doc.body.replace(b"3325", b"3326", 1), sha256=None,
+                     fetched_at="2026-12-01T00:00:00+00:00")
+    assert edited.body != doc.body
+    new_id = _load(store, [edited])[0]
     assert new_id != old_id
     rows = list(store.db.query("select id, doc_id, version, is_current from reports order by id"))
     assert rows == [{"id": old_id, "doc_id": old_id, "version": 1, "is_current": 0},
@@ -55,16 +57,16 @@ def test_edited_report_keeps_both_versions(tmp_path, docs):
         "and measure = 'natural_person'")}
     assert len(history) == 2  # both versions' values stay queryable
     # the same edited bytes again: nothing new
-    assert _load(store, [(new_record, edited)])[0] == new_id
+    assert _load(store, [edited])[0] == new_id
     assert store.db["reports"].count == 2
 
 
 def test_same_index_no_at_new_url_is_a_new_version(tmp_path, docs):
     store = Store(tmp_path / "a.db")
-    record, body = docs[0]
-    first = _load(store, [(record, body)])[0]
-    moved = dict(record, url=record["url"] + "?v=2", page_url=record["url"] + "?v=2", sha256=None)
-    second = _load(store, [(moved, body + b"\n")])[0]
+    doc = docs[0]
+    first = _load(store, [doc])[0]
+    moved = replace(doc, url=doc.url + "?v=2", page_url=doc.url + "?v=2", sha256=None, body=doc.body + b"\n")
+    second = _load(store, [moved])[0]
     assert next(store.db.query("select version, doc_id from reports where id = ?", [second])) == \
         {"version": 2, "doc_id": first}
 
@@ -72,13 +74,13 @@ def test_same_index_no_at_new_url_is_a_new_version(tmp_path, docs):
 def test_parse_errors_are_stored(tmp_path):
     store = Store(tmp_path / "a.db")
     body = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
-    rec = {"source_id": "s", "url": "https://x.gov.cn/a.png", "page_url": "https://x.gov.cn/a.html",
-           "list_title": "某某局2023年政府信息公开工作年度报告", "content_type": "image/png", "sha256": None,
-           "fetched_at": "2026-01-01T00:00:00+00:00"}
-    rid = _load(store, [(rec, body)])[0]
+    doc = CrawledDocument(source_id="s", url="https://x.gov.cn/a.png", page_url="https://x.gov.cn/a.html",
+                          list_title="某某局2023年政府信息公开工作年度报告", content_type="image/png",
+                          fetched_at="2026-01-01T00:00:00+00:00", body=body)
+    rid = _load(store, [doc])[0]
     row = store.db["reports"].get(rid)
     assert row["parse_status"] == "needs_ocr" and row["year"] == 2023 and row["values_count"] == 0
-    assert row["title"] == rec["list_title"]
+    assert row["title"] == doc.list_title
 
 
 def test_search_terms_of_every_length(tmp_path):
@@ -133,8 +135,8 @@ def test_failing_runs_count_until_a_success(tmp_path):
 def test_codes_and_crosswalk_cover_the_template(tmp_path):
     store = Store(tmp_path / "a.db")
     codes = {(r["section"], r["code"]) for r in store.db.query("select section, code from codes")}
-    values = {(c["section"], c["item"]) for rec, body in documents(SHARED)
-              for c in parse_bytes(body, filename=rec["url"]).get("cells", [])}
+    values = {(c["section"], c["item"]) for doc in documents(SHARED)
+              for c in parse_bytes(doc.body, filename=doc.url).get("cells", [])}
     assert values <= codes
     label = next(store.db.query("select label_zh, name_en from codes where code = 'withheld_state_secret'"))
     assert label == {"label_zh": "1.属于国家秘密", "name_en": "Withheld: state secret"}
@@ -144,8 +146,8 @@ def test_codes_and_crosswalk_cover_the_template(tmp_path):
 
 def test_archive_layout(tmp_path):
     docs = archive(tmp_path, documents(SHARED))
-    rec, body = docs[0]
-    assert (tmp_path / "blobs" / rec["sha256"][:2] / rec["sha256"]).read_bytes() == body
+    doc = docs[0]
+    assert (tmp_path / "blobs" / doc.sha256[:2] / doc.sha256).read_bytes() == doc.body
 
 
 def test_build_with_worker_processes_stores_the_same(tmp_path):

@@ -14,6 +14,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from pipelines.extract.charset import decode
 from pipelines.extract.html import parse_markup
 from pipelines.extract.model import ExtractError
+from pipelines.records import CrawledDocument
 
 from ..canonical import canonical_url
 from ..middlewares import Blocked
@@ -168,20 +169,18 @@ class ReportSpider(scrapy.Spider):
         return len(response.body) < 30000 and any(m in head for m in ("页面不存在", "404 Not Found", "您访问的页面不存在"))
 
     def report_item(self, response, page_url, meta, content_key, role):
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        return {
-            "source_id": self.source["id"], "url": response.url, "page_url": page_url or response.url,
-            "canonical_url": canonical_url(response.url),
-            "canonical_page_url": canonical_url(page_url or response.url), "role": role,
-            "index_no": meta.get("index_no"), "publisher": meta.get("publisher"),
-            "written_date": meta.get("written_date"), "published_date": meta.get("published_date"),
-            "list_title": meta.get("list_title"), "page_title": meta.get("title"),
-            "body": response.body, "content_type": ctype, "header_charset": header_charset(response),
-            "content_key": content_key, "http_status": response.status,
-            "previous_sha256": response.meta.get("previous_sha256"),
-            "warc_file": response.meta.get("warc_file"), "warc_record_id": response.meta.get("warc_record_id"),
-            "fetched_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
+        return CrawledDocument(
+            source_id=self.source["id"], url=response.url, page_url=page_url or response.url,
+            canonical_url=canonical_url(response.url), canonical_page_url=canonical_url(page_url or response.url),
+            role=role, index_no=meta.get("index_no"), publisher=meta.get("publisher"),
+            written_date=meta.get("written_date"), published_date=meta.get("published_date"),
+            list_title=meta.get("list_title"), page_title=meta.get("title"),
+            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1"),
+            http_status=response.status, warc_file=response.meta.get("warc_file"),
+            warc_record_id=response.meta.get("warc_record_id"),
+            fetched_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            body=response.body, header_charset=header_charset(response), content_key=content_key,
+            previous_sha256=response.meta.get("previous_sha256"))
 
 
 def header_charset(response):
