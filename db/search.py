@@ -76,11 +76,15 @@ def derived_text(parse_result):
     title, agency and the labels of the table rows the parser found."""
     from pipelines import template as T
     parts = [parse_result.get("title") or "", parse_result.get("agency") or ""]
-    labels = {**T.PROACTIVE_ITEM_LABELS, **T.APPLICATION_LABELS, **T.REVIEW_GROUP_LABELS}
-    seen = dict.fromkeys(c["item"] for c in parse_result.get("cells") or [])
-    parts += [labels.get(item, "") for item in seen]
-    if any(T.GROUP_OF_ROW.get(item) == "withheld" for item in seen):
-        parts.append(T.APPLICATION_GROUPS["withheld"])
+    tmpl = parse_result.get("template") if parse_result.get("template") in T.TEMPLATES else "2021"
+    seen = dict.fromkeys((c["section"], c["item"]) for c in parse_result.get("cells") or [])
+    groups = {}
+    for section, item in seen:
+        parts.append(T.labels(section, tmpl).get(item, ""))
+        group = T.group_of(item, section)
+        if group:
+            groups.setdefault(group, T.labels(section, tmpl)[group])
+    parts += groups.values()
     return "\n".join(p for p in parts if p)
 
 

@@ -5,13 +5,13 @@ views turn it back into the report's own tables for reading and charting.
 """
 from pipelines import template as T
 
-PROACTIVE_MEASURES = list(dict.fromkeys(m for items in T.PROACTIVE.values() for ms in items.values() for m in ms))
+SECTIONS = {"proactive_wide": "proactive", "applications_wide": "applications",
+            "review_litigation_wide": "review_litigation"}
 
-SECTIONS = {
-    "proactive_wide": ("proactive", PROACTIVE_MEASURES),
-    "applications_wide": ("applications", T.APPLICANT_COLUMNS),
-    "review_litigation_wide": ("review_litigation", T.REVIEW_MEASURES),
-}
+
+def columns(view):
+    """The measure columns of a wide view: every measure of its section, of both templates."""
+    return T.measures(SECTIONS[view])
 
 
 def _wide_sql(section, measures):
@@ -32,7 +32,8 @@ where r.values_count > 0
   and exists (select 1 from report_values v where v.report_id = r.id and v.section = '{section}' and v.item = c.code)"""
 
 
-VIEWS = {name: _wide_sql(section, measures) for name, (section, measures) in SECTIONS.items()}
+def views():
+    return {name: _wide_sql(section, columns(name)) for name, section in SECTIONS.items()}
 
 VIEW_DESCRIPTIONS = {
     "proactive_wide": ("二、主动公开政府信息情况：每份报告每行一条，列为表中各列", "Section 二 proactive disclosure, as printed: one row per report and table row"),

@@ -5,11 +5,11 @@ cells come first and the values after the last label cell, so rowspan group cell
 placeholder cells and header/data colspan disagreements all reduce to the same rule: a row is named by
 its last label and its values are taken in order (template.md §6.3).
 """
-from . import template as T
-from .values import VALUE_LIKE, BLANK, parse_value
+from typing import NamedTuple
 
-APPLICANT_COUNT = len(T.APPLICANT_COLUMNS)
-REVIEW_COUNT = len(T.REVIEW_GROUPS) * len(T.REVIEW_MEASURES)
+from . import template as T
+from .records import Cell
+from .values import VALUE_LIKE, BLANK, parse_value
 
 
 class _Row:
@@ -54,12 +54,14 @@ def detect_template(rows):
 
 def _detect(labels):
     text = "\n".join(labels)
-    s19 = sum(1 for s in T.SIGNALS_2019 if T.normalize_label(s) in text)
-    s21 = sum(1 for s in T.SIGNALS_2021 if T.normalize_label(s) in text)
+    signs = T.FINGERPRINTS["proactive"]
+    s19 = sum(1 for s in signs["2019"] if T.normalize_label(s) in text)
+    s21 = sum(1 for s in signs["2021"] if T.normalize_label(s) in text)
     proactive = "2021" if s21 > s19 else "2019" if s19 > s21 else None
-    if any(s in text for s in T.SIGNALS_2021_APPLICATIONS):
+    signs = T.FINGERPRINTS["applications"]
+    if any(s in text for s in signs["2021"]):
         applications = "2021"
-    elif any("其他处理" in l for l in labels) and "本年新收" in text:
+    elif all(s in text for s in signs["2019"]):
         applications = "2019"
     else:
         applications = None
@@ -75,28 +77,23 @@ class Mapper:
         self.proactive = {}
         self.applications = {}
         self.review = {}
+        self.review_count = len(T.items("review_litigation", "2021")) * len(T.measures("review_litigation"))
 
     # -- results ---------------------------------------------------------------------------------
 
     def run(self):
         section, block, header, group = None, None, None, None
         for row in self.rows:
-            j = row.joined
             # section and block boundaries
-            if "主动公开政府信息情况" in j and not row.values:
-                section, block, header = "proactive", None, None
-                continue
-            if ("收到和处理" in j and not row.values) or "勾稽关系" in j or "申请人情况" in j:
-                section, group = "applications", None
-                continue
-            if "行政复议" in j and ("行政诉讼" in j or "结果维持" in j):
-                section = "review"
+            marked = T.section_marker(row.joined, bool(row.values))
+            if marked:
+                section, block, header, group = marked, None, None, None
                 continue
             found_block = next((b for b in map(T.match_block, row.labels) if b), None)
             if found_block:
                 section, block, header = "proactive", found_block, None
                 continue
-            if section == "proactive" and row.labels and strip_first(row.labels) == "信息内容":
+            if section == "proactive" and row.labels and row.labels[0] == T.PROACTIVE_HEADER:
                 header = [T.match_measure(l) for l in row.labels[1:]]
                 continue
             if not row.values:
@@ -112,7 +109,7 @@ class Mapper:
                 group = self._application_row(row, group)
             elif section == "applications":
                 group = self._application_row(row, group)
-            elif section == "review" and len(row.values) >= REVIEW_COUNT:
+            elif section == "review_litigation" and len(row.values) >= self.review_count:
                 self._review_row(row)
             elif section == "proactive":
                 self._proactive_row(row, block, header)
@@ -127,10 +124,10 @@ class Mapper:
                 self.warnings.append(f"proactive row not recognised: {row.last!r} at {row.cells[0].loc}")
             return
         tmpl = self.p_tmpl or "2021"
-        measures = T.PROACTIVE[tmpl].get(item) or T.PROACTIVE["2019" if tmpl == "2021" else "2021"].get(item)
-        if item == "other_documents":
-            measures = T.PROACTIVE[tmpl]["rules"]
-            self.warnings.append("extension row 其他主动公开文件 (not in the national template)")
+        measures = T.proactive_measures(item, tmpl)
+        code = T.get("proactive", item)
+        if code.role == "extension":
+            self.warnings.append(f"extension row {code.label} (not in the national template)")
         if header and all(header) and len(header) == len(measures) and set(header) != set(measures):
             self.warnings.append(f"{item}: header measures {header} differ from the {tmpl} template")
             measures = header
@@ -156,9 +153,8 @@ class Mapper:
         code = T.match_row(row.last)
         if code == "other_total" and self.a_tmpl == "2021":
             code = None  # in 2021 （六）其他处理 is a group cell, never a row of its own
-        core = T.strip_ordinal(row.last)
-        if code is None and core == "其他" and group == "other":
-            code = "other_other"
+        if code is None:
+            code = T.bare_row(group, T.strip_ordinal(row.last))
         positional = code is None and (not row.labels or T.match_group(row.last) == group)
         if positional:
             code = self._next_leaf(group)
@@ -166,9 +162,10 @@ class Mapper:
             if any(p[1] == "number" for _, p in row.values):
                 self.warnings.append(f"applications row not recognised: {row.last!r} at {row.cells[0].loc}")
             return group
-        values = row.take(APPLICANT_COUNT)
+        columns = T.measures("applications")
+        values = row.take(len(columns))
         if values is None:
-            self.warnings.append(f"{code}: expected {APPLICANT_COUNT} values, found {len(row.values)}; row left empty")
+            self.warnings.append(f"{code}: expected {len(columns)} values, found {len(row.values)}; row left empty")
             return group
         if code in self.applications:
             self.warnings.append(f"{code}: row appears twice, the first is kept")
@@ -176,15 +173,18 @@ class Mapper:
         if positional:
             self.warnings.append(f"{code}: no row label, taken by its place under {group} (template order)")
         target = self.applications.setdefault(code, {})
-        for column, (cell, parsed) in zip(T.APPLICANT_COLUMNS, values):
+        for column, (cell, parsed) in zip(columns, values):
             self._put(target, "applications", code, column, cell, parsed, positional)
         return group
 
     def _next_leaf(self, group):
         """A group's sub-row printed without its label (owenbabies: （三）不予公开 as 8 rows of bare
         numbers) is the one after the last sub-row of that group already read (template.md §6.3)."""
-        leaves = T.GROUP_LEAVES.get(group)
-        if not leaves or (group == "other" and self.a_tmpl != "2021"):
+        leaves = T.under(group) if group else ()
+        if not leaves:
+            return None
+        templates = T.get("applications", group).templates
+        if len(templates) == 1 and self.a_tmpl not in templates:  # a group of one template only
             return None
         done = [i for i, leaf in enumerate(leaves) if leaf in self.applications]
         n = done[-1] + 1 if done else 0
@@ -193,13 +193,13 @@ class Mapper:
     # -- section 四 ------------------------------------------------------------------------------
 
     def _review_row(self, row):
-        values = row.take(REVIEW_COUNT)
+        values = row.take(self.review_count)
         if values is None or self.review:
             return
         it = iter(values)
-        for g in T.REVIEW_GROUPS:
+        for g in T.items("review_litigation", "2021"):
             target = self.review.setdefault(g, {})
-            for m in T.REVIEW_MEASURES:
+            for m in T.measures("review_litigation"):
                 cell, parsed = next(it)
                 self._put(target, "review_litigation", g, m, cell, parsed)
 
@@ -208,27 +208,31 @@ class Mapper:
     def _put(self, target, section, item, measure, cell, parsed, positional=False):
         value, status, unit = parsed
         target[measure] = value
-        entry = {"section": section, "item": item, "measure": measure, "value": value,
-                 "raw": cell.text, "status": status, "unit": unit, "loc": cell.loc}
+        entry = Cell(section=section, item=item, measure=measure, value=value, raw=cell.text, status=status,
+                     unit=unit, loc=cell.loc)
         if positional:
             entry["positional"] = True  # placed by order, not by a label: worth a second look
         self.cells.append(entry)
 
 
 def _is_application(row):
-    return len(row.values) >= 5 and (T.match_row(row.last) is not None or T.strip_ordinal(row.last) == "其他")
+    return len(row.values) >= 5 and (T.match_row(row.last) is not None
+                                     or T.strip_ordinal(row.last) in T.bare_labels())
 
 
-def strip_first(labels):
-    return labels[0] if labels else ""
+class Mapped(NamedTuple):
+    template: str           # 2021 | 2019 | mixed | free
+    section_templates: dict  # {"proactive": 2019|2021, "applications": 2019|2021}: what each table follows
+    sections: dict          # {section: {row: {column: value}}}, every row of its template present
+    cells: list             # [Cell]
+    warnings: list
 
 
 def map_document(rows):
-    """Return (template, sections, cells, warnings); sections is {section: {row: {column: value}}}."""
     m = Mapper(rows).run()
     found = bool(m.proactive or m.applications or m.review)
     if not found:
-        return "free", {}, [], m.warnings
+        return Mapped("free", {}, {}, [], m.warnings)
     p, a = m.p_tmpl, m.a_tmpl
     if p and a and p != a:
         template = "mixed"
@@ -237,11 +241,14 @@ def map_document(rows):
         template = p or a or "2021"
         if not (p or a):
             m.warnings.append("template not recognisable from labels; assumed 2021")
+    fallback = template if template in T.TEMPLATES else "2021"
+    followed = {"proactive": p or fallback, "applications": a or fallback}
     sections = {
-        "proactive": _complete(m.proactive, T.PROACTIVE[p or template if (p or template) in T.PROACTIVE else "2021"]),
-        "applications": _complete(m.applications, {r: T.APPLICANT_COLUMNS
-                                                   for r in T.APPLICATION_ROWS[a or ("2019" if template == "2019" else "2021")]}),
-        "review_litigation": _complete(m.review, {g: T.REVIEW_MEASURES for g in T.REVIEW_GROUPS}),
+        "proactive": _complete(m.proactive, T.proactive_layout(followed["proactive"])),
+        "applications": _complete(m.applications, dict.fromkeys(T.items("applications", followed["applications"]),
+                                                                T.measures("applications"))),
+        "review_litigation": _complete(m.review, dict.fromkeys(T.items("review_litigation", fallback),
+                                                               T.measures("review_litigation"))),
     }
     for name, got in (("proactive", m.proactive), ("applications", m.applications), ("review_litigation", m.review)):
         if not got:
@@ -251,7 +258,7 @@ def map_document(rows):
         for row in sections[name]:
             if row not in got and not any(w.startswith(f"{row}:") for w in m.warnings):
                 m.warnings.append(f"{row}: row not found in section {name}; its values are null")
-    return template, sections, m.cells, m.warnings
+    return Mapped(template, followed, sections, m.cells, m.warnings)
 
 
 def _complete(found, expected):

@@ -56,15 +56,15 @@ def parse_bytes(data, filename="", content_type="", header_charset=None, with_te
 
 def _parse(result, extract, data, header_charset, with_text=False):
     doc = extract(data, header_charset=header_charset)
-    template, sections, cells, warnings = mapping.map_document(doc.rows)
+    mapped = mapping.map_document(doc.rows)
     result.update(metadata.extract_metadata(doc))
-    result["template"] = template
-    result.update({"proactive": sections.get("proactive", {}),
-                   "applications": sections.get("applications", {}),
-                   "review_litigation": sections.get("review_litigation", {})})
-    result["cells"] = cells
-    result["checks"] = checks.run_checks(template, sections)
-    result["warnings"] = doc.warnings + warnings
+    template = result["template"] = mapped.template
+    result.update({"proactive": mapped.sections.get("proactive", {}),
+                   "applications": mapped.sections.get("applications", {}),
+                   "review_litigation": mapped.sections.get("review_litigation", {})})
+    result["cells"] = mapped.cells
+    result["checks"] = checks.run_checks(mapped.sections, mapped.section_templates.get("applications"))
+    result["warnings"] = doc.warnings + mapped.warnings
     if doc.meta.get("encoding"):
         result["encoding"] = doc.meta["encoding"]
     if template == "free" and (result.get("year") or 0) >= 2019:

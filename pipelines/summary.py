@@ -35,6 +35,7 @@ def render_summary(r, color=False):
     if r["template"] == "free":
         out.append("  free-form report: no standard tables")
     failed = {(c["rule"], c["where"]) for c in r.get("checks", []) if c["status"] == "fail"}
+    tmpl = r["template"] if r["template"] in T.TEMPLATES else "2021"
 
     def line(label, values, bad, col=8):
         mark = MARK if bad else "  "
@@ -43,24 +44,27 @@ def render_summary(r, color=False):
 
     if r.get("proactive"):
         out.append(f"\n  {bold}二、主动公开{end}")
+        labels = T.labels("proactive", tmpl)
         for item, measures in r["proactive"].items():
             vals = "  ".join(f"{m}={_fmt(v)}" for m, v in measures.items())
-            out.append(f"    {_pad(T.PROACTIVE_ITEM_LABELS.get(item, item), 22)}{vals}")
+            out.append(f"    {_pad(labels.get(item, item), 22)}{vals}")
     if r.get("applications"):
         out.append(f"\n  {bold}三、依申请公开{end}")
-        heads = ["自然人", "商业", "科研", "公益", "法律", "其他", "总计"]
+        labels = T.labels("applications", tmpl)
+        heads = [T.get("applications", c).short for c in T.measures("applications")]
         out.append("    " + _pad("", 32) + "".join(_rjust(h, 8) for h in heads))
         a_cols = [c for rule, c in failed if rule in ("A1", "A2")]
         for row, cols in r["applications"].items():
-            label = T.APPLICATION_LABELS.get(row, row)[:15]
+            label = labels.get(row, row)[:15]
             out.append(line(label, cols.values(), ("A3", row) in failed))
         if a_cols:
             out.append(f"    {red}{MARK}columns that do not add up: {', '.join(sorted(set(a_cols)))}{end}")
     if r.get("review_litigation"):
         out.append(f"\n  {bold}四、复议与诉讼{end}")
-        out.append("    " + _pad("", 32) + "".join(_rjust(h, 10) for h in T.REVIEW_MEASURE_LABELS))
+        labels = T.labels("review_litigation")
+        out.append("    " + _pad("", 32) + "".join(_rjust(labels[m], 10) for m in T.measures("review_litigation")))
         for g, ms in r["review_litigation"].items():
-            out.append(line(T.REVIEW_GROUP_LABELS[g], ms.values(), ("L1", g) in failed, col=10))
+            out.append(line(T.path_label("review_litigation", g), ms.values(), ("L1", g) in failed, col=10))
     checks = r.get("checks", [])
     if checks:
         n_fail = sum(c["status"] == "fail" for c in checks)

@@ -11,7 +11,7 @@ from pipelines.extract.model import ExtractError
 from pipelines.extract import pdf as pdf_module
 from pipelines.extract.pdf import extract_pdf
 from pipelines.parse import parse_bytes
-from pipelines.template import APPLICATION_ROWS
+from pipelines import template as T
 from tests.replica.generate import generate_report
 from tests.replica.render_office import (applications_grid, differences, render_cid_pdf, render_pdf,
                                          render_pdf_pages, render_scanned_pdf, seed_reports, split_grid)
@@ -62,7 +62,7 @@ GENERATED = [("郑州市人民政府", 2022, 3), ("新郑市城关乡人民政�
 @pytest.mark.parametrize("agency,year,cut", GENERATED)
 def test_generated_reports_parse_to_the_truth_wherever_the_page_breaks(agency, year, cut):
     report = generate_report(agency, year, seed=year)
-    row = APPLICATION_ROWS[report["meta"]["template"]][cut]
+    row = T.items("applications", report["meta"]["template"])[cut]
     result = parse_pdf(render_pdf(report, page_break_in_table=row))
     assert differences(result, report) == []
     assert result["title"] == report["meta"]["title"]

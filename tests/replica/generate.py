@@ -14,9 +14,9 @@ import re
 from pipelines import template as T
 
 # The template's own codes: the generator must never drift from what the parser expects.
-COLUMNS = T.APPLICANT_COLUMNS
-LEAVES = T.OUTCOME_LEAVES
-ROWS = T.APPLICATION_ROWS
+COLUMNS = T.measures("applications")
+LEAVES = {t: T.with_role("applications", "item", "outcome", t) for t in T.TEMPLATES}
+ROWS = {t: T.items("applications", t) for t in T.TEMPLATES}
 # How outcomes are usually spread (disclosed and not-held dominate in real reports).
 _WEIGHT = {"disclosed": 40, "partially_disclosed": 8, "unavailable_not_held": 25, "unavailable_needs_creation": 3,
            "unavailable_unclear": 2, "rejected_petition": 2, "rejected_duplicate": 2, "other_total": 8,

@@ -94,9 +94,8 @@ _CAPTIONS_2019 = [("一", ["rules", "normative_documents"]), ("五", ["licensing
 def proactive_grid(report):
     """Section 二: one 4-column table of 第二十条 blocks (caption row, 信息内容 header, items)."""
     tmpl = template_of(report)
-    measures_of = T.PROACTIVE[tmpl]
-    item_labels = T.PROACTIVE_ITEM_LABELS_2021 if tmpl == "2021" else T.PROACTIVE_ITEM_LABELS
-    measure_labels = T.MEASURE_LABELS if tmpl == "2021" else T.MEASURE_LABELS_2019
+    measures_of = T.proactive_layout(tmpl)
+    item_labels = measure_labels = T.labels("proactive", tmpl)
     values = report.get("proactive", {})
     g, r = Grid(ncols=4), 0
     for clause, items in (_CAPTIONS_2021 if tmpl == "2021" else _CAPTIONS_2019):
@@ -127,7 +126,9 @@ def _spread(n, width):
 def applications_grid(report):
     """Section 三: 3 label columns + 7 applicant columns, 3 header rows, group cells as rowspans."""
     tmpl = template_of(report)
-    rows = T.APPLICATION_ROWS[tmpl]
+    rows = T.items("applications", tmpl)
+    labels = T.labels("applications", tmpl)
+    columns = T.measures("applications")
     values = report.get("applications", {})
     g = Grid(ncols=10, header_rows=3)
     g.add(0, 0, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3, colspan=3,
@@ -136,25 +137,25 @@ def applications_grid(report):
     g.add(1, 3, "自然人", rowspan=2, kind="header")
     g.add(1, 4, "法人或其他组织", colspan=5, kind="header")
     g.add(1, 9, "总计", rowspan=2, kind="header")
-    for i, label in enumerate(T.APPLICANT_LABELS[1:6]):
-        g.add(2, 4 + i, label, kind="header")
+    for i, col in enumerate(columns[1:6]):
+        g.add(2, 4 + i, labels[col], kind="header")
     in_results = rows[rows.index("disclosed"):rows.index("results_total") + 1]
-    g.add(3 + 2, 0, T.APPLICATION_GROUPS["results"], rowspan=len(in_results))
+    g.add(3 + 2, 0, labels["results"], rowspan=len(in_results))
     groups_started = set()
     for n, code in enumerate(rows):
         r = 3 + n
-        group = T.GROUP_OF_ROW.get(code)
+        group = T.group_of(code)
         if code in ("new_received", "carried_over", "carried_forward"):
-            g.add(r, 0, T.APPLICATION_LABELS[code], colspan=3)
+            g.add(r, 0, labels[code], colspan=3)
         elif group is None:  # （一）（二）（七）, and 2019's （六）其他处理 data row
-            g.add(r, 1, T.APPLICATION_LABELS[code], colspan=2)
+            g.add(r, 1, labels[code], colspan=2)
         else:
             if group not in groups_started:
                 groups_started.add(group)
-                size = sum(1 for c in rows if T.GROUP_OF_ROW.get(c) == group)
-                g.add(r, 1, T.APPLICATION_GROUPS[group], rowspan=size)
-            g.add(r, 2, T.APPLICATION_LABELS[code])
-        for i, col in enumerate(T.APPLICANT_COLUMNS):
+                size = sum(1 for c in rows if T.group_of(c) == group)
+                g.add(r, 1, labels[group], rowspan=size)
+            g.add(r, 2, labels[code])
+        for i, col in enumerate(columns):
             g.add(r, 3 + i, fmt(values.get(code, {}).get(col)), kind="value")
     return g
 
@@ -162,18 +163,20 @@ def applications_grid(report):
 def review_grid(report):
     """Section 四: 15 columns, 3 header rows, one row of 15 values."""
     values = report.get("review_litigation", {})
+    measures = T.measures("review_litigation")
+    measure_labels = [T.labels("review_litigation")[m] for m in measures]
     g = Grid(ncols=15, header_rows=3)
     g.add(0, 0, "行政复议", colspan=5, kind="header")
     g.add(0, 5, "行政诉讼", colspan=10, kind="header")
-    for i, label in enumerate(T.REVIEW_MEASURE_LABELS):
+    for i, label in enumerate(measure_labels):
         g.add(1, i, label, rowspan=2, kind="header")
     g.add(1, 5, "未经复议直接起诉", colspan=5, kind="header")
     g.add(1, 10, "复议后起诉", colspan=5, kind="header")
-    for i, label in enumerate(T.REVIEW_MEASURE_LABELS * 2):
+    for i, label in enumerate(measure_labels * 2):
         g.add(2, 5 + i, label, kind="header")
     col = 0
-    for group in T.REVIEW_GROUPS:
-        for m in T.REVIEW_MEASURES:
+    for group in T.items("review_litigation", "2021"):
+        for m in measures:
             g.add(3, col, fmt(values.get(group, {}).get(m)), kind="value")
             col += 1
     return g
@@ -339,7 +342,7 @@ def render_pdf(report, *, page_break_in_table=True, wrap_labels=True, ruled=True
             story.append(Paragraph(item, styles[kind]))
         elif item.ncols == 10 and page_break_in_table:
             cut = "withheld_third_party_rights" if page_break_in_table is True else page_break_in_table
-            top, bottom = split_grid(item, T.APPLICATION_ROWS[template_of(report)].index(cut))
+            top, bottom = split_grid(item, T.items("applications", template_of(report)).index(cut))
             story += [_table(top, styles, total, wrap_labels, ruled), PageBreak(),
                       _table(bottom, styles, total, wrap_labels, ruled)]
         else:
