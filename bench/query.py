@@ -34,7 +34,9 @@ import sqlite_utils  # noqa: E402
 
 from db import schema, search, summary, totals  # noqa: E402
 from db.classify import level_of  # noqa: E402
-from db.store import Store, original_path  # noqa: E402
+from db.fields import columns  # noqa: E402
+from db.routes import original_path  # noqa: E402
+from db.store import Store  # noqa: E402
 from db.testing import free_port  # noqa: E402
 from pipelines import template as T  # noqa: E402
 from pipelines.records import CrawledDocument  # noqa: E402
@@ -88,14 +90,14 @@ def make_agencies(rng, n_agencies):
 
 def applications(rng, template):
     """A section-三 table whose arithmetic holds: {row: {column: n}} plus totals."""
-    rows = T.APPLICATION_ROWS[template]
-    leaves = T.OUTCOME_LEAVES[template]
+    rows = T.items("applications", template)
+    leaves = T.with_role("applications", "item", "outcome", template)
     weights = {leaf: rng.random() ** 3 for leaf in leaves}
     weights["disclosed"] = 5
     weights["partially_disclosed"] = 1
     table = {r: {} for r in rows}
     scale = rng.lognormvariate(2.5, 1.6)
-    for col in T.APPLICANT_COLUMNS[:-1]:
+    for col in T.with_role("applications", "measure", "part"):
         share = 1.0 if col == "natural_person" else rng.random() * 0.1
         new = int(scale * share)
         carried = int(new * rng.random() * 0.05)
@@ -118,13 +120,13 @@ def applications(rng, template):
 def report_cells(rng, template, apps):
     cells = [{"section": "applications", "item": r, "measure": c, "value": v}
              for r, cols in apps.items() for c, v in cols.items()]
-    for item, measures in T.PROACTIVE[template].items():
+    for item, measures in T.proactive_layout(template).items():
         cells += [{"section": "proactive", "item": item, "measure": m, "value": int(rng.lognormvariate(2, 2))}
                   for m in measures]
-    for g in T.REVIEW_GROUPS:
+    for g in T.items("review_litigation", template):
         parts = [int(rng.random() * 3) for _ in range(4)]
         cells += [{"section": "review_litigation", "item": g, "measure": m, "value": v}
-                  for m, v in zip(T.REVIEW_MEASURES, parts + [sum(parts)])]
+                  for m, v in zip(T.measures("review_litigation"), parts + [sum(parts)])]
     return cells
 
 
@@ -141,9 +143,9 @@ def generate(db_path, n_reports, values_fraction, seed=1):
     db.execute("pragma cache_size = -1000000")
     schema.create(db)
     agencies = make_agencies(rng, max(1, n_reports // len(YEARS)))
-    cols = schema.column_order("reports")
+    cols = columns("reports")
     report_sql = f"insert into reports ({', '.join(cols)}) values ({', '.join('?' * len(cols))})"
-    total_cols = list(schema.TABLES["report_totals"]["columns"])
+    total_cols = columns("report_totals")
     totals_sql = f"insert into report_totals ({', '.join(total_cols)}) values ({', '.join('?' * len(total_cols))})"
     value_sql = ("insert into report_values (report_id, section, item, measure, value, raw, status, unit, loc) "
                  "values (?, ?, ?, ?, ?, ?, 'number', null, ?)")

@@ -2,9 +2,11 @@
 
 `metadata(archive_dir)` returns the dict that db.serve writes to JSON for `datasette --metadata`.
 """
+from pipelines import template as T
+
 from . import queries
-from .schema import TABLES
-from .views import SECTIONS, VIEW_DESCRIPTIONS
+from .fields import FIELDS, TABLES, columns, field
+from .views import SECTIONS, VIEW_DESCRIPTIONS, columns as view_columns
 
 DATABASE = "nianbao"
 
@@ -57,22 +59,19 @@ def _describe(zh, en):
 
 def _tables():
     tables = {}
-    for name, spec in TABLES.items():
-        entry = {"description": _describe(*spec["description"]),
-                 "columns": {col: _describe(zh, en) for col, (_t, zh, en) in spec["columns"].items()}}
+    for name, table in TABLES.items():
+        entry = {"description": _describe(table.zh, table.en),
+                 "columns": {col: _describe(field(name, col).zh, field(name, col).en) for col in columns(name)}}
         entry.update(TABLE_OPTIONS.get(name, {}))
         tables[name] = entry
-    reports_columns = TABLES["reports"]["columns"]
-    for view, (section, measures) in SECTIONS.items():
-        from .codes import code_rows
-        labels = {r["code"]: (r["label_zh"], r["name_en"]) for r in code_rows()
-                  if r["section"] == section and r["kind"] == "measure"}
-        columns = {c: _describe(*reports_columns[c][1:]) for c in
-                   ("agency", "year", "level", "region", "template", "is_current", "archived_original")}
-        columns.update({"report_id": "报告版本编号 · Report version id", "item": "行代码 · Row code",
-                        "label_zh": "官方中文行标签 · Official Chinese row label", "sort": "表中顺序 · Order in the table"})
-        columns.update({m: _describe(*labels.get(m, (m, m))) for m in measures})
-        tables[view] = {"description": _describe(*VIEW_DESCRIPTIONS[view]), "columns": columns}
+    for view, section in SECTIONS.items():
+        described = {c: field("reports", c) for c in
+                     ("agency", "year", "level", "region", "template", "is_current", "archived_original")}
+        described.update(report_id=FIELDS["report_id"], item=FIELDS["item"], sort=FIELDS["sort"],
+                         label_zh=FIELDS["label_zh"])
+        columns_ = {c: _describe(f.zh, f.en) for c, f in described.items()}
+        columns_.update({m: _describe(T.get(section, m).label, T.get(section, m).en) for m in view_columns(view)})
+        tables[view] = {"description": _describe(*VIEW_DESCRIPTIONS[view]), "columns": columns_}
     for name in HIDDEN:
         tables[name] = {"hidden": True}
     return tables

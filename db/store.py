@@ -6,28 +6,31 @@ stays with all its values (is_current marks the latest).
 """
 import datetime as dt
 import json
-import re
 
 import sqlite_utils
 
+from pipelines.metadata import find_year
+from pipelines.records import source_status
+
 from . import schema, search, summary, totals
 from .classify import level_of
-
-_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
-
-
-def original_path(sha256):
-    return f"/-/original/{sha256}"
+from .fields import columns
+from .routes import original_path
 
 
 def _insert_sql(table, columns, verb="insert"):
     return f"{verb} into [{table}] ({', '.join(columns)}) values ({', '.join('?' * len(columns))})"
 
 
-REPORT_COLUMNS = [c for c in schema.column_order("reports") if c != "id"]
-VALUE_COLUMNS = list(schema.TABLES["report_values"]["columns"])
-CHECK_COLUMNS = [c for c in schema.TABLES["failed_checks"]["columns"] if c != "id"]
-TOTAL_COLUMNS = list(schema.TABLES["report_totals"]["columns"])
+def _json(value):
+    return json.dumps(value, ensure_ascii=False) if value is not None else None
+
+
+# rows are dicts by column name; these lists put them in the order the insert names the columns
+REPORT_COLUMNS = [c for c in columns("reports") if c != "id"]
+VALUE_COLUMNS = columns("report_values")
+CHECK_COLUMNS = [c for c in columns("failed_checks") if c != "id"]
+TOTAL_COLUMNS = columns("report_totals")
 
 
 class Store:
@@ -56,7 +59,7 @@ class Store:
     # --- sources ---------------------------------------------------------------------------------
 
     def add_source(self, source):
-        known = set(schema.TABLES["sources"]["columns"]) - {"extra"}
+        known = set(columns("sources")) - {"extra"}
         row = {k: v for k, v in source.items() if k in known}
         if isinstance(row.get("start_urls"), (list, tuple)):
             row["start_urls"] = json.dumps(row["start_urls"], ensure_ascii=False)
@@ -139,7 +142,7 @@ class Store:
         source = self._source(document.source_id)
         checks = result.get("checks") or []
         agency = result.get("agency") or document.publisher
-        year = result.get("year") or _year_from(document.list_title)
+        year = result.get("year") or find_year(document.list_title, None)
         return {
             "doc_id": previous["doc_id"] if previous else None,
             "version": previous["version"] + 1 if previous else 1,
@@ -179,15 +182,15 @@ class Store:
 
     def _insert_details(self, report_id, document, result):
         cells = result.get("cells") or []
-        values = [(report_id, c["section"], c["item"], c["measure"], c.get("value"), c.get("raw"), c.get("status"),
-                   c.get("unit"), json.dumps(c.get("loc"), ensure_ascii=False) if c.get("loc") is not None else None)
+        values = [dict(c, report_id=report_id, loc=_json(c.get("loc")), positional=int(c.get("positional", False)))
                   for c in cells]
         # a key printed twice keeps its first cell; the parser's warnings say why
-        self.db.conn.executemany(_insert_sql("report_values", VALUE_COLUMNS, "insert or ignore"), values)
-        failed = [(report_id, c.get("rule"), c.get("where"), c.get("expected"), c.get("actual"), c.get("status"),
-                   json.dumps(c.get("cells"), ensure_ascii=False) if c.get("cells") else None)
+        self.db.conn.executemany(_insert_sql("report_values", VALUE_COLUMNS, "insert or ignore"),
+                                 [[v.get(col) for col in VALUE_COLUMNS] for v in values])
+        failed = [dict(c, report_id=report_id, scope=c.get("where"), cells=_json(c.get("cells") or None))
                   for c in result.get("checks") or [] if c.get("status") != "pass"]
-        self.db.conn.executemany(_insert_sql("failed_checks", CHECK_COLUMNS), failed)
+        self.db.conn.executemany(_insert_sql("failed_checks", CHECK_COLUMNS),
+                                 [[f.get(col) for col in CHECK_COLUMNS] for f in failed])
         t = dict(totals.report_totals(cells), report_id=report_id)
         self.db.execute(_insert_sql("report_totals", TOTAL_COLUMNS, "insert or replace"), [t[c] for c in TOTAL_COLUMNS])
         title, agency = result.get("title") or document.list_title or "", result.get("agency") or ""
@@ -206,9 +209,9 @@ class Store:
             self._source(source_id)
             reasons = s.get("failures") or {}
             failures = sum(reasons.values()) if isinstance(reasons, dict) else int(reasons or 0)
-            answered = (s.get("pages_fetched") or 0) + (s.get("not_modified") or 0)
-            rows.append({"run_id": summary["run_id"], "source_id": source_id,
-                         "ok": int(answered > 0 and not s.get("blocked")),
+            status = s.get("status") or source_status(s)
+            rows.append({"run_id": summary["run_id"], "source_id": source_id, "status": status,
+                         "ok": int(status == "ok"),
                          "pages_fetched": s.get("pages_fetched") or 0, "new": s.get("new") or 0,
                          "changed": s.get("changed") or 0, "unchanged": s.get("unchanged") or 0,
                          "not_modified": s.get("not_modified") or 0, "failures": failures,
@@ -243,8 +246,3 @@ class Store:
             self.db.execute("insert into reports_fts(reports_fts) values ('optimize')")
             self.db.execute("insert into reports_bigrams(reports_bigrams) values ('optimize')")
         self.db.execute("analyze")
-
-
-def _year_from(text):
-    m = _YEAR.search(text or "")
-    return int(m.group(1)) if m else None

@@ -52,11 +52,11 @@ DERIVED = ("new_received_prev", "new_received_change", "next_year_reported")  # 
 
 
 def refresh(db):
-    from .schema import TABLES
+    from .fields import columns as columns_of
     with db.conn:
         for table, sql in (("agency_years", AGENCY_YEARS), ("agencies", AGENCIES), ("year_summary", YEAR_SUMMARY)):
             # the selects list the columns in the schema's order
-            columns = ", ".join(c for c in TABLES[table]["columns"] if c not in DERIVED)
+            columns = ", ".join(c for c in columns_of(table) if c not in DERIVED)
             db.execute(f"delete from {table}")
             db.execute(sql.replace(f"insert into {table}", f"insert into {table} ({columns})", 1))
             if table == "agency_years":

@@ -1,0 +1,17 @@
+"""The site's own URLs, defined once: the store writes them into the data, the Datasette plugin serves them."""
+from urllib.parse import quote
+
+ORIGINAL_PREFIX = "/-/original/"
+ORIGINAL_BY_SHA = r"^/-/original/(?P<sha256>[0-9a-f]{64})$"
+ORIGINAL_BY_REPORT = r"^/-/original/report/(?P<report_id>[0-9]{1,12})$"
+
+
+def original_path(sha256):
+    """The archived original of a document, by its content."""
+    return f"{ORIGINAL_PREFIX}{sha256}"
+
+
+def report_original_path(report_id, loc=None):
+    """The archived original of one report version, with the cell at loc highlighted."""
+    path = f"{ORIGINAL_PREFIX}report/{int(report_id)}"
+    return f"{path}?loc={quote(loc)}#nb-cell" if loc else path
