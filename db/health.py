@@ -9,11 +9,18 @@ year is expected to publish again.
 import datetime as dt
 import json
 
+DEADLINE = (3, 31)  # month, day of the year after the report year
+
 
 def due_year(as_of):
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of[:10])
-    return as_of.year - 1 if (as_of.month, as_of.day) > (3, 31) else as_of.year - 2
+    return as_of.year - 1 if (as_of.month, as_of.day) > DEADLINE else as_of.year - 2
+
+
+# the same rule in SQL, for the canned queries (evaluated on the day the query runs)
+DUE_YEAR_SQL = (f"case when strftime('%m-%d', 'now') > '{DEADLINE[0]:02d}-{DEADLINE[1]:02d}' "
+                "then cast(strftime('%Y', 'now') as integer) - 1 else cast(strftime('%Y', 'now') as integer) - 2 end")
 
 
 MISSING_SQL = """

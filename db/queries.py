@@ -4,10 +4,7 @@ Optional parameters are written `(:p = '' or column = :p)`: an empty form field 
 "Refused" = withheld (（三）不予公开, 8 rows) + rejected (（五）不予处理, 5 rows), total column; its share is
 refused / results_total (（七）总计). "Unavailable" (（四）无法提供) is not counted as refused.
 """
-
-# latest report year whose deadline (31 March of the next year) has passed: see db/health.py
-DUE_YEAR = ("case when strftime('%m-%d', 'now') > '03-31' then cast(strftime('%Y', 'now') as integer) - 1 "
-            "else cast(strftime('%Y', 'now') as integer) - 2 end")
+from .health import DUE_YEAR_SQL as DUE_YEAR  # the latest report year whose deadline has passed
 
 CHART_TREND = "#g.mark=line&g.x_column=year&g.x_type=ordinal&g.y_column=new_received&g.y_type=quantitative"
 CHART_TOP = "#g.mark=bar&g.x_column=agency&g.x_type=nominal&g.y_column=new_received&g.y_type=quantitative"
