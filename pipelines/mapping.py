@@ -4,12 +4,21 @@ Rows are read in order with a little state (section, 第二十条 block, row gro
 cells come first and the values after the last label cell, so rowspan group cells, explicit empty
 placeholder cells and header/data colspan disagreements all reduce to the same rule: a row is named by
 its last label and its values are taken in order (template.md §6.3).
+
+A row whose label names nothing (a publisher's typo, characters missing or swapped) is read by its
+place when its place and its label agree: its number or its position under its group points at a row
+of the template whose official label it still resembles. Such cells are flagged positional, and a
+warning names the printed label.
 """
 from typing import NamedTuple
 
 from . import template as T
 from .records import Cell
 from .values import VALUE_LIKE, BLANK, parse_value
+
+
+_ALIKE = 0.5  # a typo'd label keeps most of its characters; a foreign one (小计, 合计, a note) does not
+_ALIKE_NUMBERED = 0.4  # its number already points at the row
 
 
 class _Row:
@@ -107,6 +116,11 @@ class Mapper:
             elif section != "applications" and _is_application(row):
                 section, group = "applications", None
                 group = self._application_row(row, group)
+            elif section == "applications" and self._is_review_row_after(row):
+                self.warnings.append(f"section 四: its headings name nothing of the template; the row of "
+                                     f"{self.review_count} values after section 三 read as section 四, flagged positional")
+                section = "review_litigation"
+                self._review_row(row, positional=True)
             elif section == "applications":
                 group = self._application_row(row, group)
             elif section == "review_litigation" and len(row.values) >= self.review_count:
@@ -119,11 +133,19 @@ class Mapper:
 
     def _proactive_row(self, row, block, header):
         item = T.match_proactive_item(row.last)
+        tmpl = self.p_tmpl or self.a_tmpl or "2021"
+        positional = False
+        if item is None and row.labels:
+            rows = [i for i in T.items("proactive", tmpl) if block is None or T.get("proactive", i).parent == block]
+            item = self._resembling(row, [i for i in rows if i not in self.proactive], "proactive")
+            if item:
+                positional = True
+                self.warnings.append(f"{item}: printed label {row.last!r} names no row of the template; read as "
+                                     f"the row of {block or 'section 二'} it resembles, flagged positional")
         if item is None:
             if any(p[1] == "number" for _, p in row.values):
                 self.warnings.append(f"proactive row not recognised: {row.last!r} at {row.cells[0].loc}")
             return
-        tmpl = self.p_tmpl or "2021"
         measures = T.proactive_measures(item, tmpl)
         code = T.get("proactive", item)
         if code.role == "extension":
@@ -139,7 +161,7 @@ class Mapper:
             return
         target = self.proactive.setdefault(item, {})
         for measure, (cell, parsed) in zip(measures, values):
-            self._put(target, "proactive", item, measure, cell, parsed)
+            self._put(target, "proactive", item, measure, cell, parsed, positional)
 
     # -- section 三 ------------------------------------------------------------------------------
 
@@ -155,9 +177,13 @@ class Mapper:
             code = None  # in 2021 （六）其他处理 is a group cell, never a row of its own
         if code is None:
             code = T.bare_row(group, T.strip_ordinal(row.last))
-        positional = code is None and (not row.labels or T.match_group(row.last) == group)
-        if positional:
+        placed = None  # why a row named by no label of its own is taken as `code`
+        if code is None and (not row.labels or (group and T.match_group(row.last) == group)):
             code = self._next_leaf(group)
+            placed = f"no row label, taken by its place under {group} (template order)"
+        elif code is None and row.labels:
+            code, why = self._by_place(row, group)
+            placed = f"printed label {row.last!r} names no row of the template; read by {why}, flagged positional"
         if code is None:
             if any(p[1] == "number" for _, p in row.values):
                 self.warnings.append(f"applications row not recognised: {row.last!r} at {row.cells[0].loc}")
@@ -170,12 +196,44 @@ class Mapper:
         if code in self.applications:
             self.warnings.append(f"{code}: row appears twice, the first is kept")
             return group
-        if positional:
-            self.warnings.append(f"{code}: no row label, taken by its place under {group} (template order)")
+        if placed:
+            self.warnings.append(f"{code}: {placed}")
+        positional = placed is not None
         target = self.applications.setdefault(code, {})
         for column, (cell, parsed) in zip(columns, values):
             self._put(target, "applications", code, column, cell, parsed, positional)
         return group
+
+    def _by_place(self, row, group):
+        """(code, how) for a row whose label names no row: the row its number points at under its
+        parent, or without a number the row of its group it resembles; (None, None) when neither
+        place nor label agree."""
+        tmpl = self.a_tmpl or self.p_tmpl or "2021"  # the tables of one report follow one template
+        core = T.strip_ordinal(row.last)
+        level, n = T.ordinal(row.last)
+        if level is not None:
+            parent = {"top": None, "paren": "results", "sub": group}[level]
+            if level == "sub" and group is None:
+                return None, None
+            siblings = T.children(parent, tmpl)
+            code = siblings[n - 1] if n and n <= len(siblings) else None
+            if code and T.get("applications", code).kind == "item" and code not in self.applications \
+                    and T.resemblance(core, T.get("applications", code)) >= _ALIKE_NUMBERED:
+                return code, f"its number {n} under {parent or 'the table'}"
+            return None, None
+        rows = [c for c in T.items("applications", tmpl) if T.group_of(c) == group and c not in self.applications]
+        code = self._resembling(row, rows, "applications")
+        return (code, f"its place under {group or 'the table'} and its resemblance to the official label") \
+            if code else (None, None)
+
+    @staticmethod
+    def _resembling(row, codes, section):
+        """The one code of these whose official label the row's label resembles, or None."""
+        core = T.strip_ordinal(row.last)
+        scored = sorted(((T.resemblance(core, T.get(section, c)), c) for c in codes), reverse=True)
+        if not scored or scored[0][0] < _ALIKE or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return None
+        return scored[0][1]
 
     def _next_leaf(self, group):
         """A group's sub-row printed without its label (owenbabies: （三）不予公开 as 8 rows of bare
@@ -192,7 +250,12 @@ class Mapper:
 
     # -- section 四 ------------------------------------------------------------------------------
 
-    def _review_row(self, row):
+    def _is_review_row_after(self, row):
+        """A row of bare values right after section 三 ended, the size of section 四's one row."""
+        return (not row.labels and len(row.values) == self.review_count and not self.review
+                and T.items("applications", self.a_tmpl or self.p_tmpl or "2021")[-1] in self.applications)
+
+    def _review_row(self, row, positional=False):
         values = row.take(self.review_count)
         if values is None or self.review:
             return
@@ -201,7 +264,7 @@ class Mapper:
             target = self.review.setdefault(g, {})
             for m in T.measures("review_litigation"):
                 cell, parsed = next(it)
-                self._put(target, "review_litigation", g, m, cell, parsed)
+                self._put(target, "review_litigation", g, m, cell, parsed, positional)
 
     # -- provenance ------------------------------------------------------------------------------
 

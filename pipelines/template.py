@@ -12,6 +12,9 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+import opencc
 
 BOTH = ("2019", "2021")
 TEMPLATES = BOTH
@@ -69,7 +72,7 @@ ROWS = (
     Code("proactive", "item", "rules", "规章", "Rules (regulations)", parent="art20_1", match=(("规章",),),
          measures=_R21, lead=0),
     Code("proactive", "item", "normative_documents", "行政规范性文件", "Normative documents", parent="art20_1",
-         match=(("规范性文件",), ("规範性檔案",)), label_2019="规范性文件", measures=_R21, lead=7),
+         match=(("规范性文件",), ("规范性档案",)), label_2019="规范性文件", measures=_R21, lead=7),
     Code("proactive", "item", "other_documents", "其他主动公开文件", "Other documents (Hubei extension)", ("2019",),
          parent="art20_1", match=(("其他主动公开文件",),), role="extension", measures=_R21),
     Code("proactive", "item", "licensing", "行政许可", "Administrative licensing", parent="art20_5",
@@ -352,20 +355,55 @@ def depth(c):
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 _ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.、．]|[①-⑳])")
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")  # mirrors and some publishers print traditional characters
 
 
 @functools.lru_cache(maxsize=8192)
 def normalize_label(text):
-    """NFKC, no whitespace, ASCII quotes: the form all matching runs on. Cached: reports repeat the
-    same few hundred labels."""
+    """NFKC, simplified characters, no whitespace, ASCII quotes: the form all matching runs on.
+    Cached: reports repeat the same few hundred labels."""
     text = unicodedata.normalize("NFKC", text or "")
-    return "".join(text.split()).translate(_QUOTES)
+    return _TO_SIMPLIFIED.convert("".join(text.split())).translate(_QUOTES)
 
 
 @functools.lru_cache(maxsize=8192)
 def strip_ordinal(label):
     """Drop a leading （一）/一、/1./1、 numbering from a normalized label."""
     return _ORDINAL.sub("", label, count=1)
+
+
+_CN_DIGITS = {d: i for i, d in enumerate("一二三四五六七八九十", 1)}
+
+
+@functools.lru_cache(maxsize=8192)
+def ordinal(label):
+    """The numbering a normalized label starts with, as (level, n): ('top', 2) for 二、, ('paren', 3) for
+    （三）, ('sub', 2) for 2. / 2、 / ② / (2); (None, None) without one."""
+    m = _ORDINAL.match(label)
+    if not m:
+        return None, None
+    text = m.group(0)
+    if "①" <= text[0] <= "⑳":
+        return "sub", ord(text[0]) - ord("①") + 1
+    digits = text.strip("（()）、.．")
+    if digits.isdigit():
+        return "sub", int(digits)
+    n = _CN_DIGITS.get(digits) if len(digits) == 1 else (10 + _CN_DIGITS.get(digits[1], 0) if digits[0] == "十" else None)
+    return ("paren" if text[0] in "（(" else "top"), n
+
+
+@derived
+def children(parent, template, section="applications"):
+    """The rows and row groups printed directly under a parent (None: the table's top level), in order."""
+    return tuple(c.code for c in codes(section, template=template)
+                 if c.parent == parent and (c.kind == "item" or (c.kind == "group" and under(c.code, section))))
+
+
+def resemblance(label, code):
+    """How alike a printed label (normalized, ordinal dropped) is to a code's official labels and
+    variants, 0..1: how a typo'd label is still told from a foreign one."""
+    official = {strip_ordinal(normalize_label(code.label_in(t))) for t in code.templates} | _variants(code)
+    return max(SequenceMatcher(None, label, o).ratio() for o in official)
 
 
 def _names(c, label, core):

@@ -86,14 +86,16 @@ def test_without_the_row_its_line_is_reported_not_dropped_silently(template):
 def test_a_label_variant_is_one_line(template):
     """A publisher's typo (characters missing) is named by a variant added to its row."""
     typo = SEED.replace("2. 其他法律行政法规禁止公开", "2. 其他法律行政止公开").encode("utf-8")
-    before = parse_bytes(typo, "seed.txt")
+    before = parse_bytes(typo, "seed.txt")  # read by its place, flagged
     assert any("其他法律行政止公开" in w for w in before["warnings"])
+    assert all(c.get("positional") for c in before["cells"] if c["item"] == "withheld_prohibited_by_law")
 
     row = T.get("applications", "withheld_prohibited_by_law")
     template(dataclasses.replace(row, variants=("其他法律行政止公开",)), after="withheld_state_secret")
     after = parse_bytes(typo, "seed.txt")
     assert after["applications"]["withheld_prohibited_by_law"]["total"] == 0
     assert not any("其他法律行政止公开" in w for w in after["warnings"])
+    assert not any(c.get("positional") for c in after["cells"])
     assert after["applications"] == parse_bytes(SEED.encode("utf-8"), "seed.txt")["applications"]
 
 
