@@ -171,7 +171,7 @@ class Store:
             "warc_record_id": document.warc_record_id,
             "fetched_at": document.fetched_at,
             "last_seen_at": document.fetched_at,
-            "parse_status": result.get("error") or "ok",
+            "parse_status": result.get("error") or result.get("status") or "ok",
             "parse_message": result.get("message"),
             "values_count": len(result.get("cells") or []),
             "checks_passed": sum(c.get("status") == "pass" for c in checks),

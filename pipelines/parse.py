@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from . import checks, mapping, metadata
+from . import template as T
 from .extract.detect import sniff
 from .extract.model import ExtractError
 
@@ -67,7 +68,13 @@ def _parse(result, extract, data, header_charset, with_text=False):
     result["warnings"] = doc.warnings + mapped.warnings
     if doc.meta.get("encoding"):
         result["encoding"] = doc.meta["encoding"]
-    if template == "free" and (result.get("year") or 0) >= 2019:
+    marks = [m for m in T.STRONG_REPORT_MARKS if m in T.normalize_label(doc.text)] if template == "free" else []
+    if marks:
+        # the template's labels are printed, yet no table came out: say so, never pass as a free report
+        result["status"] = "tables_not_read"
+        result["warnings"].append(f"tables_not_read: the text carries the template's labels ({', '.join(marks)}) "
+                                  f"but no table of it was read")
+    elif template == "free" and (result.get("year") or 0) >= 2019:
         # from 2019 on every report has the standard tables: none found means a cut or foreign document
         result["warnings"].append(f"no standard tables found in a {result['year']} report")
     elif template == "free" and not result.get("title"):
