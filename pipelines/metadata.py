@@ -13,6 +13,7 @@ _WS = re.compile(r"\s+")
 _PLACE_ONLY = re.compile(r"(省|市|县|区|州|盟|旗|镇|乡)$")
 _AGENCY_END = re.compile(r"(政府|委员会|管委会|局|办公室|办|厅|院|委|中心|处|所|站|队|街道|部)$")
 _TITLE_SPLIT = re.compile(r"[_|｜]| - | — ")
+_CRUMB = re.compile(r"\s*[>＞»›]\s*")
 
 
 def squeeze(text):
@@ -32,7 +33,7 @@ def find_title(doc):
 
 
 def _title_from_lines(lines):
-    lines = [l for l in lines if l][:40]
+    lines = [_last_crumb(l) for l in lines if l][:40]
     for i, line in enumerate(lines):
         if not _YEAR.search(line) or len(line) > 60:
             continue
@@ -42,9 +43,25 @@ def _title_from_lines(lines):
             title += lines[i + 1]
         if not _REPORT.search(title):
             continue
-        if _YEAR.match(title) and i > 0 and not _YEAR.search(lines[i - 1]) and len(lines[i - 1]) < 30:
-            title = lines[i - 1] + title  # agency on the line above: '郑州市人民政府' / '2022年…报告'
+        if _YEAR.match(title):  # the title starts with its year: the body is on a line of its own
+            title = (_agency_line(lines[max(0, i - 2):i][::-1]) or _agency_line(lines[i + 1:i + 3]) or "") + title
         return title
+    return None
+
+
+def _last_crumb(line):
+    """'首页>政务公开>…>郑州市…年度报告' is a breadcrumb: its last part is what it names."""
+    parts = _CRUMB.split(line)
+    return parts[-1] if len(parts) > 2 else line
+
+
+def _agency_line(lines):
+    """The first of these lines that names a body (郑州市人民政府, 新郑市城关乡人民政府): not a stray word
+    (正文), page furniture or a line of the text."""
+    for line in lines:
+        if 2 < len(line) < 30 and not _YEAR.search(line) and not re.search(r"[\d:：,，。;；>]", line) \
+                and (_AGENCY_END.search(line) or _PLACE_ONLY.search(line)):
+            return line
     return None
 
 

@@ -58,3 +58,32 @@ def test_agency_on_its_own_line_above_the_year_line():
     """Seed 001: '郑州市人民政府' then '2022年政府信息公开工作年度报告'."""
     text = "郑州市人民政府\n\n2022年政府信息公开工作年度报告\n一、总体情况\n正文。\n"
     assert meta_of(text.encode(), "t.txt") == ("郑州市人民政府2022年政府信息公开工作年度报告", "郑州市人民政府", 2022)
+
+
+@pytest.mark.parametrize("furniture", [
+    "正文",
+    "首页 > 政务公开 > 政府信息公开年报",
+    "字号：大 中 小  打印本页  关闭窗口",
+    "— 1 —",
+    "第1页 共6页",
+    "索引号：11410100MB1234567X/2023-00012",
+])
+def test_stray_lines_before_the_title_are_not_the_agency(furniture):
+    """Page furniture and a stray first line (正文) above a title that begins with its year."""
+    text = f"{furniture}\n2022年政府信息公开工作年度报告\n郑州市人民政府\n一、总体情况\n正文。\n"
+    assert meta_of(text.encode(), "t.txt") == ("郑州市人民政府2022年政府信息公开工作年度报告", "郑州市人民政府", 2022)
+    text = f"{furniture}\n郑州市人民政府\n2022年政府信息公开工作年度报告\n一、总体情况\n"
+    assert meta_of(text.encode(), "t.txt") == ("郑州市人民政府2022年政府信息公开工作年度报告", "郑州市人民政府", 2022)
+
+
+def test_breadcrumb_naming_the_report_is_not_the_title():
+    text = ("首页 > 政务公开 > 年报 > 新郑市人民政府2023年政府信息公开工作年度报告\n"
+            "新郑市人民政府2023年政府信息公开工作年度报告\n一、总体情况\n")
+    assert meta_of(text.encode(), "t.txt") == ("新郑市人民政府2023年政府信息公开工作年度报告", "新郑市人民政府", 2023)
+
+
+def test_a_title_with_no_agency_anywhere_near_names_none():
+    """No line near the title names a body: the agency stays unknown rather than a stray word."""
+    text = "正文\n2022年政府信息公开工作年度报告\n一、总体情况\n本年度，我局坚持…\n"
+    title, agency, year = meta_of(text.encode(), "t.txt")
+    assert (title, agency, year) == ("2022年政府信息公开工作年度报告", None, 2022)
