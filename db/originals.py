@@ -14,7 +14,7 @@ import lxml.html
 from lxml import etree
 
 from pipelines.extract.charset import decode
-from pipelines.extract.html import parse_markup, table_rows
+from pipelines.extract.html import own_rows, page_tables, parse_markup, parse_page, row_cells, table_rows
 
 DROP = {"script", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link",
         "meta", "template", "portal", "param", "audio", "video", "source", "track"}
@@ -60,28 +60,28 @@ def sanitize(root, base_url):
     return root
 
 
-def highlight(root, loc):
-    """Mark the HTML cell at loc {table, row, col}, located exactly as the extractor numbered it."""
+def highlight(text, loc):
+    """The page with the cell at loc {table, row, col} marked, found on the tree the extractor numbered
+    its cells on (same parser, same numbering)."""
     if not loc or "table" not in loc:
-        return
-    tables = list(root.iter("table"))
+        return text
+    tree = parse_page(text)
     try:
-        table = tables[int(loc["table"])]
-        r = int(loc["row"])
-        rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
-        own = [c for c in table_rows(table, int(loc["table"]))[r] if not c.spanned]
+        t, r = int(loc["table"]), int(loc["row"])
+        table = page_tables(tree)[t]
+        own = [c for c in table_rows(table, t)[r] if not c.spanned]
         k = next(i for i, c in enumerate(own) if c.loc["col"] == int(loc["col"]))
-        td = rows[r].xpath("./td|./th")[k]
+        td = list(row_cells(list(own_rows(table))[r]))[k]
     except (IndexError, KeyError, ValueError, TypeError, StopIteration):
-        return
-    td.set("id", "nb-cell")
-    td.set("style", HIGHLIGHT)
+        return text
+    td.attrs["id"] = "nb-cell"
+    td.attrs["style"] = HIGHLIGHT
+    return tree.html
 
 
 def sanitized_html(body, report, loc, back):
     text, _encoding = decode(body)
-    root = parse_markup(text)
-    highlight(root, loc)  # before sanitizing: table numbering must match the extractor's
+    root = parse_markup(highlight(text, loc))  # marked before sanitizing, where the extractor counted
     sanitize(root, report["url"])
     body_el = root.find("body")
     if body_el is None:

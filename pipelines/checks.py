@@ -57,6 +57,7 @@ def run_checks(sections, applications_template):
     for rule, where, exp_refs, act_refs, exp_keys, act_keys in rules(applications_template, bool(apps), bool(review)):
         exp, act = _sum(values(exp_keys)), _sum(values(act_keys))
         status = "not_checkable" if exp is None or act is None else ("pass" if exp == act else "fail")
-        out.append(Check(rule=rule, where=where, expected=exp, actual=act, status=status,
-                         cells={"expected": list(exp_refs), "actual": list(act_refs)}))
+        check: Check = {"rule": rule, "where": where, "expected": exp, "actual": act, "status": status,
+                        "cells": {"expected": list(exp_refs), "actual": list(act_refs)}}
+        out.append(check)
     return out

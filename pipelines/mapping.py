@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from . import template as T
 from .records import Cell
-from .values import VALUE_LIKE, BLANK, parse_value
+from .values import BLANK, NUMBER, VALUE_LIKE, parse_value
 
 
 _ALIKE = 0.5  # a typo'd label keeps most of its characters; a foreign one (小计, 合计, a note) does not
@@ -41,6 +41,7 @@ class _Row:
         self.values = [(c, p) for c, p in zip(cells[start:], parsed[start:]) if not c.spanned]
         self.joined = "".join(self.labels)
         self.last = self.labels[-1] if self.labels else ""
+        self.has_numbers = any(p[1] == NUMBER for _, p in self.values)
 
     def take(self, n):
         """Exactly n values: drop surplus blank cells at the end, then at the start, then inside (a text
@@ -135,7 +136,7 @@ class Mapper:
         item = T.match_proactive_item(row.last)
         tmpl = self.p_tmpl or self.a_tmpl or "2021"
         positional = False
-        if item is None and row.labels:
+        if item is None and row.labels and row.has_numbers:
             rows = [i for i in T.items("proactive", tmpl) if block is None or T.get("proactive", i).parent == block]
             item = self._resembling(row, [i for i in rows if i not in self.proactive], "proactive")
             if item:
@@ -143,7 +144,7 @@ class Mapper:
                 self.warnings.append(f"{item}: printed label {row.last!r} names no row of the template; read as "
                                      f"the row of {block or 'section 二'} it resembles, flagged positional")
         if item is None:
-            if any(p[1] == "number" for _, p in row.values):
+            if row.has_numbers:
                 self.warnings.append(f"proactive row not recognised: {row.last!r} at {row.cells[0].loc}")
             return
         measures = T.proactive_measures(item, tmpl)
@@ -181,11 +182,11 @@ class Mapper:
         if code is None and (not row.labels or (group and T.match_group(row.last) == group)):
             code = self._next_leaf(group)
             placed = f"no row label, taken by its place under {group} (template order)"
-        elif code is None and row.labels:
+        elif code is None and row.labels and row.has_numbers:
             code, why = self._by_place(row, group)
             placed = f"printed label {row.last!r} names no row of the template; read by {why}, flagged positional"
         if code is None:
-            if any(p[1] == "number" for _, p in row.values):
+            if row.has_numbers:
                 self.warnings.append(f"applications row not recognised: {row.last!r} at {row.cells[0].loc}")
             return group
         columns = T.measures("applications")
@@ -271,8 +272,8 @@ class Mapper:
     def _put(self, target, section, item, measure, cell, parsed, positional=False):
         value, status, unit = parsed
         target[measure] = value
-        entry = Cell(section=section, item=item, measure=measure, value=value, raw=cell.text, status=status,
-                     unit=unit, loc=cell.loc)
+        entry: Cell = {"section": section, "item": item, "measure": measure, "value": value, "raw": cell.text,
+                       "status": status, "unit": unit, "loc": cell.loc}
         if positional:
             entry["positional"] = True  # placed by order, not by a label: worth a second look
         self.cells.append(entry)

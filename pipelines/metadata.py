@@ -33,7 +33,7 @@ def find_title(doc):
 
 
 def _title_from_lines(lines):
-    lines = [_last_crumb(l) for l in lines if l][:40]
+    lines = [_last_crumb(l) for l in [l for l in lines if l][:40]]
     for i, line in enumerate(lines):
         if not _YEAR.search(line) or len(line) > 60:
             continue

@@ -68,7 +68,7 @@ def _parse(result, extract, data, header_charset, with_text=False):
     result["warnings"] = doc.warnings + mapped.warnings
     if doc.meta.get("encoding"):
         result["encoding"] = doc.meta["encoding"]
-    marks = [m for m in T.STRONG_REPORT_MARKS if m in T.normalize_label(doc.text)] if template == "free" else []
+    marks = _report_marks(doc) if template == "free" else []
     if marks:
         # the template's labels are printed, yet no table came out: say so, never pass as a free report
         result["status"] = "tables_not_read"
@@ -82,6 +82,13 @@ def _parse(result, extract, data, header_charset, with_text=False):
     if with_text:
         result["text"] = doc.text
     return result
+
+
+def _report_marks(doc):
+    """The template's own labels printed in a document (spaces folded away)."""
+    text = doc.flat_text() if hasattr(doc, "flat_text") else doc.text  # a name search: the cheap text
+    text = "".join(text.split())
+    return [m for m in T.STRONG_REPORT_MARKS if m in text]
 
 
 def parse_file(path):

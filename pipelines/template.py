@@ -255,7 +255,7 @@ _caches = []
 def derived(function):
     """Cache a function of the template; reset() clears it. Modules that derive something from the
     table and keep it use this too, so that an extended table reaches them."""
-    cached = functools.cache(function)
+    cached = functools.lru_cache(maxsize=8192)(function)  # bounded: labels are open-ended on real reports
     _caches.append(cached)
     return cached
 
@@ -399,6 +399,7 @@ def children(parent, template, section="applications"):
                  if c.parent == parent and (c.kind == "item" or (c.kind == "group" and under(c.code, section))))
 
 
+@derived
 def resemblance(label, code):
     """How alike a printed label (normalized, ordinal dropped) is to a code's official labels and
     variants, 0..1: how a typo'd label is still told from a foreign one."""
@@ -476,6 +477,7 @@ def match_block(label):
     return block_of(m.group(1)) if m else None
 
 
+@derived  # rows of labels repeat from report to report
 def section_marker(joined, has_values):
     """The section a row of labels opens, or None."""
     for section, keys, only_without_values in SECTION_MARKERS:

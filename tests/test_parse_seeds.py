@@ -30,6 +30,10 @@ def test_seed_parses_to_its_truth(path):
     assert_sections_equal(result, truth)
     assert result["template"] == truth["meta"]["template"]
     assert result["year"] == truth["meta"]["year"]
+    # no row is flagged or warned about where every label is the template's (header rows with blank
+    # cells after their last label are not rows of numbers)
+    assert not [c for c in result["cells"] if c.get("positional")]
+    assert not [w for w in result["warnings"] if "values, found" in w or "names no row" in w or "not recognised" in w]
     if path.name.startswith("003"):  # the text export has an OCR error: 瀋河 for 瀍河
         assert result["agency"] in ("瀍河回族区人民政府办公室", "瀋河回族区人民政府办公室")
     else:

@@ -6,7 +6,7 @@ works on these rows only, so HTML, text, PDF and Word share one parser.
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str
     loc: dict  # where it was found: {"table", "row", "col"} or {"page", "table", "row", "col"} or {"line"}

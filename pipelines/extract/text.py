@@ -25,7 +25,7 @@ def extract_text(data, header_charset=None):
     text, encoding = decode(data, header_charset)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_HEADING.sub("", line) for line in text.split("\n")]
-    if _is_piped(lines):
+    if "|" in text and _is_piped(lines):
         rows = _pipe_rows(lines)
     elif _is_cell_per_line(lines):
         rows = _cell_per_line_rows(lines)
@@ -127,6 +127,10 @@ def _continues_header(row, prev):
     """The second line of a block header (信息内容 | 本年新 | …) the converter broke."""
     return (prev[0].text == "信息内容" and not row[0].text and not _has_values(row) and not _has_values(prev)
             and len(row) == len(prev))
+
+
+# -- tab-separated, and one cell per line ----------------------------------------------------------
+
 def _is_cell_per_line(lines):
     tabbed = [line for line in lines if line.startswith("\t") and line.strip()]
     if len(tabbed) < 10:
