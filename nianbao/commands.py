@@ -84,7 +84,7 @@ def demo(data_dir="data", port=8001, replica_port=8800):
     signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
     try:
         say(f"starting the replica portals on 127.0.0.1:{replica_port} (rendering reports, ~20 s)")
-        replica = subprocess.Popen([sys.executable, "-m", "tests.replica", "--port", str(replica_port), "--warm"],
+        replica = subprocess.Popen([sys.executable, "-m", "replica", "--port", str(replica_port), "--warm"],
                                    cwd=ROOT)
         children.append(replica)
         if not wait_for_port(replica_port, 180):

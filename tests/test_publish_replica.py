@@ -10,7 +10,7 @@ import pytest
 from db.queries import QUERIES
 from db.testing import get, get_json, served
 from tests.crawl_harness import NIANBAO, ROOT, crawl
-from tests.replica.server import Replica
+from replica.server import Replica
 
 SOURCES = ["zhengzhou-public", "xinzheng-public", "chanhe", "pingtan"]
 

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tests.conftest import SHARED
-from tests.replica.server import RS_COOKIE, RS_S_VALUE, Replica, solve_challenge
+from replica.server import RS_COOKIE, RS_S_VALUE, Replica, solve_challenge
 
 ZZ, XZ, DF, DFZ = "public.zhengzhou.gov.cn", "public.xinzheng.gov.cn", "public.dengfeng.gov.cn", "df.public.zhengzhou.gov.cn"
 HANWEB, TRS, PT, WWW = "www.xinxiangxian.gov.cn", "www.chanhe.gov.cn", "www.pingtan.gov.cn", "www.zhengzhou.gov.cn"
@@ -417,7 +417,7 @@ def test_add_report_shifts_pages():
 
 
 def test_each_attachment_format(replica):
-    from tests.replica.sites.common import doc_supported
+    from replica.sites.common import doc_supported
     magic = {"pdf": b"%PDF", "image-pdf": b"%PDF", "docx": b"PK\x03\x04", "doc": b"\xd0\xcf\x11\xe0"}
     formats = {"pdf", "docx", "image-pdf"} | ({"doc"} if doc_supported() else set())
     for fmt in sorted(formats):

@@ -11,9 +11,9 @@ import json
 import re
 from datetime import date, datetime
 
-from tests.replica.catalog import ReportEntry
-from tests.replica.sites.base import Column, Item, Site
-from tests.replica.sites.common import (CST, SHARED, Resource, generated, report_fragment, truth_of, variation_for)
+from replica.catalog import ReportEntry
+from replica.sites.base import Column, Item, Site
+from replica.sites.common import (CST, SHARED, Resource, generated, report_fragment, truth_of, variation_for)
 
 HOST = "www.pingtan.gov.cn"
 BASE = "/zwgk/zfxxgk/zfxxgknb/"
@@ -57,7 +57,7 @@ class PingtanSite(Site):
 
     def handle(self, req):
         if req.path == BASE.rstrip("/"):
-            from tests.replica.sites.common import redirect
+            from replica.sites.common import redirect
             return redirect(BASE, 301)
         doc = self.docs.get(req.path)
         return doc.response() if doc else None

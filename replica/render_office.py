@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipelines import template as T
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def seed_reports():

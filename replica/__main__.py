@@ -1,11 +1,11 @@
-"""python -m tests.replica [--port 8800] [--slow-delay 3] [--verbose]: serve the replica on 127.0.0.1."""
+"""python -m replica [--port 8800] [--slow-delay 3] [--verbose]: serve the replica on 127.0.0.1."""
 import argparse
 
-from tests.replica.server import Replica
+from replica.server import Replica
 
 
 def main():
-    parser = argparse.ArgumentParser(prog="python -m tests.replica", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m replica", description=__doc__)
     parser.add_argument("--port", type=int, default=8800, help="0 picks a free port")
     parser.add_argument("--slow-delay", type=float, default=5.0, help="seconds the slow page waits")
     parser.add_argument("--warm", action="store_true", help="render every page and attachment before serving")
