@@ -17,8 +17,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
-ROOT = Path(__file__).resolve().parents[2]          # the checkout
-SHARED = ROOT.parent / "shared"
+from replica import DATA
+
 CST = timezone(timedelta(hours=8))
 
 
@@ -282,7 +282,7 @@ SEED_TITLES = {
 
 def seed_report(number):
     """A seed's truth file as a report. Seed 003's agency is printed 瀋河 by OCR; the truth says 瀍河."""
-    path = next((SHARED / "seeds").glob(f"{number}_*.truth.json"))
+    path = next((DATA / "seeds").glob(f"{number}_*.truth.json"))
     truth = json.loads(path.read_text(encoding="utf-8"))
     meta = {k: v for k, v in truth["meta"].items() if k != "note"}
     meta["title"] = SEED_TITLES[number]
