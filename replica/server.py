@@ -113,11 +113,11 @@ ACTIVE = {"challenge_412", "rate_429", "burst_503", "slow", "reset_once", "reset
 
 
 class Replica:
-    def __init__(self, port=0, host="127.0.0.1", slow_delay=5.0, variations=True, verbose=False):
-        """slow_delay: seconds the slow page waits. variations: render inline reports with per-report
-        presentation quirks (plain/Word markup, <br> in headers, half-width ordinals, ...); False gives
-        every inline report the official layout."""
-        self.bind = (host, port)
+    def __init__(self, port=0, slow_delay=5.0, variations=True, verbose=False):
+        """Served on 127.0.0.1 only, never another interface (port 0 = ephemeral). slow_delay: seconds the
+        slow page waits. variations: render inline reports with per-report presentation quirks (plain/Word
+        markup, <br> in headers, half-width ordinals, ...); False gives every inline report the official layout."""
+        self.bind = ("127.0.0.1", port)
         self.options = {"slow_delay": slow_delay}
         self.verbose = verbose
         self.catalog = Catalog(render_variations=variations)
