@@ -35,7 +35,7 @@ import sqlite_utils  # noqa: E402
 from db import schema, search, summary, totals  # noqa: E402
 from db.classify import level_of  # noqa: E402
 from db.store import Store, original_path  # noqa: E402
-from db.testing import free_port  # noqa: E402
+from tests.serving import free_port  # noqa: E402
 from pipelines import template as T  # noqa: E402
 from pipelines.records import CrawledDocument  # noqa: E402
 

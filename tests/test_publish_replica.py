@@ -8,7 +8,7 @@ import lxml.html
 import pytest
 
 from db.queries import QUERIES
-from db.testing import get, get_json, served
+from tests.serving import get, get_json, served
 from tests.crawl_harness import NIANBAO, ROOT, crawl
 from replica.server import Replica
 
