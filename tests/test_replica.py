@@ -432,3 +432,15 @@ def test_each_attachment_format(replica):
             with pdfplumber.open(io.BytesIO(body)) as pdf:
                 assert not "".join(p.extract_text() or "" for p in pdf.pages).strip()
             assert e.needs_ocr and e.truth is None
+
+
+def test_without_libreoffice_the_doc_report_is_served_as_docx(monkeypatch):
+    """LibreOffice is optional: without soffice on the PATH the replica still serves every report, the one
+    it would publish as .doc as a .docx instead (the catalog says so)."""
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with Replica(port=0) as r:
+        assert not any("doc" in e.formats for e in r.catalog.reports)
+        e = next(e for e in r.catalog.reports if e.agency == "郑州市生态环境局" and e.year == 2022)
+        assert e.formats == ["docx"] and e.attachment_files[0].endswith(".docx")
+        status, headers, body = fetch(r, e.attachment_files[0])
+        assert status == 200 and body.startswith(b"PK\x03\x04")
