@@ -83,7 +83,7 @@ def main(argv=None):
     d.add_argument("--port", type=int, default=8001)
     d.add_argument("--replica-port", type=int, default=8800)
     d.set_defaults(func=cmd_demo)
-    r = sub.add_parser("replica", help="serve the local replica of the portals on 127.0.0.1 (the demo's and the tests')")
+    r = sub.add_parser("replica", help="serve the replica portals on 127.0.0.1 (the demo's, the tests')")
     add_replica_arguments(r)
     r.set_defaults(func=cmd_replica)
     n = sub.add_parser("nightly", help="crawl the real portals and rebuild the database")
