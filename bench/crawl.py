@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.crawl_harness import crawl  # noqa: E402
-from tests.replica.server import Replica  # noqa: E402
+from replica.server import Replica  # noqa: E402
 
 SETTINGS = {"DOWNLOAD_TIMEOUT": "3", "LOG_LEVEL": "ERROR"}
 

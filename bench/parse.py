@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/parse.py [--seconds N]
 
-Inputs: the five seed reports rendered as portal pages (tests/replica/render.py, about 30-40 KB each),
+Inputs: the five seed reports rendered as portal pages (replica/render.py, about 30-40 KB each),
 the four real Pingtan pages (118-367 KB), the seed text exports, and the seeds rendered as PDF
-(tests/replica/render_office.py, when it exists). pandas.read_html (lxml flavour) reads the same HTML,
+(replica/render_office.py, when it exists). pandas.read_html (lxml flavour) reads the same HTML,
 from already-decoded text, and only builds the raw grids: no mapping, no checks, no metadata.
 
 "Per core" is documents per CPU-second of this single-threaded process (time.process_time), so other
@@ -27,7 +27,7 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
 from pipelines.parse import parse_bytes  # noqa: E402
-from tests.replica.render import render_page_html  # noqa: E402
+from replica.render import render_page_html  # noqa: E402
 
 TARGET = 2.0
 
@@ -51,10 +51,10 @@ def inputs():
         "text: seed exports": ([p.read_bytes() for p in sorted((SHARED / "seeds").glob("*.txt"))], "seed.txt"),
     }
     try:
-        from tests.replica.render_office import render_pdf
+        from replica.render_office import render_pdf
         sets["pdf: seed reports"] = ([render_pdf(r) for r in reports], "report.pdf")
     except ImportError as e:
-        print(f"PDF skipped: tests/replica/render_office.render_pdf is not available ({e})")
+        print(f"PDF skipped: replica/render_office.render_pdf is not available ({e})")
     return sets
 
 

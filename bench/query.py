@@ -37,7 +37,7 @@ from db.classify import level_of  # noqa: E402
 from db.fields import columns  # noqa: E402
 from db.routes import original_path  # noqa: E402
 from db.store import Store  # noqa: E402
-from db.testing import free_port  # noqa: E402
+from tests.serving import free_port  # noqa: E402
 from pipelines import template as T  # noqa: E402
 from pipelines.records import CrawledDocument  # noqa: E402
 

@@ -5,6 +5,7 @@ import sys
 
 from pipelines.parse import parse_file
 from pipelines.summary import render_summary
+from replica.cli import add_arguments as add_replica_arguments, run as cmd_replica
 
 
 def cmd_parse(args):
@@ -82,6 +83,9 @@ def main(argv=None):
     d.add_argument("--port", type=int, default=8001)
     d.add_argument("--replica-port", type=int, default=8800)
     d.set_defaults(func=cmd_demo)
+    r = sub.add_parser("replica", help="serve the replica portals on 127.0.0.1 (the demo's, the tests')")
+    add_replica_arguments(r)
+    r.set_defaults(func=cmd_replica)
     n = sub.add_parser("nightly", help="crawl the real portals and rebuild the database")
     n.add_argument("--data", default="data")
     n.add_argument("--source", action="append")

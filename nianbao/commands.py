@@ -2,6 +2,8 @@
 
 The database is always rebuilt from the archive (written beside the old one, moved into place at the
 end), so a running Datasette never sees a half-written file and parser fixes reach every report.
+Nothing here needs the checkout: the child processes are this Python's installed commands, run in the
+user's working directory, so a relative data directory means the same place to all of them.
 """
 import glob
 import json
@@ -13,7 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 REPLICA_SETTINGS = {"NIANBAO_POLITENESS_SCALE": "0", "AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_TIMEOUT": "3",
                     "BACKOFF_BASE_DELAY": "0.2", "RETRY_TIMES": "2", "LOG_LEVEL": "ERROR"}
 
@@ -48,13 +49,13 @@ def crawl_subprocess(data_dir, replica=None, sources=()):
             argv += ["--set", f"{k}={v}"]
     else:
         argv += ["--set", "LOG_LEVEL=WARNING", "--set", "LOGSTATS_INTERVAL=30"]
-    return subprocess.run(argv, cwd=ROOT).returncode
+    return subprocess.run(argv).returncode
 
 
 def serve(db_path, port=8001, data_dir="data"):
     from db.serve import command
     argv = command(db_path, port=port, archive_dir=Path(data_dir) / "archive")
-    return subprocess.Popen(argv, cwd=ROOT)
+    return subprocess.Popen(argv)
 
 
 def wait_for_port(port, seconds=60):
@@ -84,8 +85,8 @@ def demo(data_dir="data", port=8001, replica_port=8800):
     signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
     try:
         say(f"starting the replica portals on 127.0.0.1:{replica_port} (rendering reports, ~20 s)")
-        replica = subprocess.Popen([sys.executable, "-m", "tests.replica", "--port", str(replica_port), "--warm"],
-                                   cwd=ROOT)
+        replica = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "replica", "--port", str(replica_port),
+                                    "--warm"])
         children.append(replica)
         if not wait_for_port(replica_port, 180):
             raise SystemExit("the replica did not start")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from db.testing import sample_site
+from tests.serving import sample_site
 
 from .conftest import SHARED
 

@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from tests.conftest import ROOT, SHARED
-from tests.replica.generate import generate_broken_report, generate_report
-from tests.replica.render import render_page_html
+from replica.generate import generate_broken_report, generate_report
+from replica.render import render_page_html
 
 CLI = ROOT / ".venv" / "bin" / "nianbao"
 

@@ -12,8 +12,8 @@ import pytest
 
 from pipelines.archive import blob_path, iter_reports, read_record_payload, warc_files
 from tests.crawl_harness import ROOT, crawl
-from tests.replica.catalog import canonical
-from tests.replica.server import Replica
+from replica.catalog import canonical
+from replica.server import Replica
 
 SECTIONS = ("proactive", "applications", "review_litigation")
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from db.queries import QUERIES
-from db.testing import get, get_json, sample_site
 from pipelines.records import CrawledDocument
+from tests.serving import get, get_json, sample_site
 
 from .conftest import SHARED
 
@@ -96,7 +96,7 @@ def test_every_canned_query_runs(site):
 
 
 def test_failing_reports_lists_a_report_that_does_not_add_up(tmp_path):
-    from db.sample import RUN, SOURCES, archive, documents
+    from tests.sample import RUN, SOURCES, archive, documents
     from db.build import build
     docs = archive(tmp_path / "a", documents(SHARED))
     doc = docs[1]  # 郑州 2022: change one cell so A3 (row = sum of columns) fails
@@ -209,8 +209,8 @@ def test_health_and_runs_are_published(site):
 def test_pdf_and_failed_parses_are_kept_and_served_as_downloads(tmp_path):
     import hashlib
     from db.build import build
-    from db.sample import SOURCES, archive
-    from db.testing import serving
+    from tests.sample import SOURCES, archive
+    from tests.serving import serving
     body = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n<script>alert(1)</script>"
     sha = hashlib.sha256(body).hexdigest()
     url = "https://public.zhengzhou.gov.cn/nb/2023.pdf"
@@ -230,7 +230,7 @@ def test_pdf_and_failed_parses_are_kept_and_served_as_downloads(tmp_path):
 
 
 def test_a_term_in_most_reports_is_counted_over_its_newest_matches(site):
-    from db.testing import serving
+    from tests.serving import serving
     _base, tmp = site
     with serving(tmp / "nianbao.db", tmp / "archive", search_cap=3) as base:
         everywhere = get_json(base, "/nianbao/reports.json", _search="不予公开")

@@ -3,12 +3,14 @@ import json
 from dataclasses import replace
 
 import pytest
+import yaml
 
+from crawler.registry import load_sources
 from db import health, search
-from db.sample import RUN, SOURCES, archive, build_sample, documents
 from db.store import Store
 from pipelines.parse import parse_bytes
 from pipelines.records import CrawledDocument
+from tests.sample import RUN, SOURCES, archive, build_sample, documents
 
 from .conftest import SHARED
 
@@ -16,6 +18,12 @@ from .conftest import SHARED
 @pytest.fixture
 def docs():
     return list(documents(SHARED))
+
+
+def test_sample_sources_are_valid_registry_entries(tmp_path):
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(yaml.safe_dump({"sources": SOURCES}, allow_unicode=True), encoding="utf-8")
+    assert [s["platform"] for s in load_sources(registry)] == ["zhengzhou", "trs"]
 
 
 def _load(store, docs):

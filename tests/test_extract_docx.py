@@ -12,8 +12,8 @@ from lxml import etree
 from pipelines.extract.docx import extract_docx
 from pipelines.extract.model import ExtractError
 from pipelines.parse import parse_bytes
-from tests.replica.generate import generate_report
-from tests.replica.render_office import differences, render_docx, seed_reports
+from replica.generate import generate_report
+from replica.render_office import differences, render_docx, seed_reports
 
 REPORTS = seed_reports()
 

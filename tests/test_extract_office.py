@@ -12,7 +12,7 @@ import pytest
 from pipelines.extract import office
 from pipelines.extract.model import ExtractError
 from pipelines.parse import parse_bytes
-from tests.replica.render_office import differences, render_docx, seed_reports
+from replica.render_office import differences, render_docx, seed_reports
 
 REPORTS = seed_reports()
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -12,8 +12,8 @@ from pipelines.extract import pdf as pdf_module
 from pipelines.extract.pdf import extract_pdf
 from pipelines.parse import parse_bytes
 from pipelines import template as T
-from tests.replica.generate import generate_report
-from tests.replica.render_office import (applications_grid, differences, render_cid_pdf, render_pdf,
+from replica.generate import generate_report
+from replica.render_office import (applications_grid, differences, render_cid_pdf, render_pdf,
                                          render_pdf_pages, render_scanned_pdf, seed_reports, split_grid)
 
 REPORTS = seed_reports()

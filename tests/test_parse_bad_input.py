@@ -8,8 +8,8 @@ import zipfile
 import pytest
 
 from pipelines.parse import MAX_BYTES, parse_bytes, parse_file
-from tests.replica.generate import generate_report
-from tests.replica.render import render_page_html
+from replica.generate import generate_report
+from replica.render import render_page_html
 
 REPORT = generate_report("郑州市人民政府", 2022, "2021", seed=6)
 PAGE = render_page_html(REPORT)

@@ -2,8 +2,8 @@
 import pytest
 
 from pipelines.parse import parse_bytes
-from tests.replica.generate import generate_report
-from tests.replica.render import render_page_html, render_report_text
+from replica.generate import generate_report
+from replica.render import render_page_html, render_report_text
 
 AGENCY = "瀍河回族区人民政府办公室"  # 瀍 is in GBK but not in GB2312
 REPORT = generate_report(AGENCY, 2023, "2021", seed=4)

@@ -2,8 +2,8 @@
 import pytest
 
 from pipelines.parse import parse_bytes
-from tests.replica.generate import generate_report
-from tests.replica.render import render_page_html, render_report_text
+from replica.generate import generate_report
+from replica.render import render_page_html, render_report_text
 
 REPORT = generate_report("金水区人民政府", 2023, "2021", seed=3)
 EXPECTED = (REPORT["meta"]["title"], "金水区人民政府", 2023)

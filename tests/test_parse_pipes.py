@@ -5,8 +5,8 @@ the template's labels but yields no table says so (tables_not_read)."""
 import pytest
 
 from pipelines.parse import parse_bytes
-from tests.replica.generate import generate_report
-from tests.replica.render import render_report_text
+from replica.generate import generate_report
+from replica.render import render_report_text
 
 SECTIONS = ("proactive", "applications", "review_litigation")
 

@@ -9,8 +9,8 @@ import pytest
 
 from pipelines.parse import parse_bytes
 from tests.conftest import SHARED
-from tests.replica.generate import generate_report
-from tests.replica.render import render_page_html, render_report_html, render_report_text
+from replica.generate import generate_report
+from replica.render import render_page_html, render_report_html, render_report_text
 
 SECTIONS = ("proactive", "applications", "review_litigation")
 AGENCIES = ["郑州市人民政府", "新郑市城关乡人民政府", "新乡县城市管理局", "瀍河回族区人民政府办公室",

@@ -6,8 +6,8 @@ import copy
 import pytest
 
 from pipelines.parse import parse_bytes
-from tests.replica.generate import generate_report
-from tests.replica.render import render_page_html, render_report_html, render_report_text
+from replica.generate import generate_report
+from replica.render import render_page_html, render_report_html, render_report_text
 
 SECTIONS = ("proactive", "applications", "review_litigation")
 

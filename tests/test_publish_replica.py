@@ -8,9 +8,9 @@ import lxml.html
 import pytest
 
 from db.queries import QUERIES
-from db.testing import get, get_json, served
+from tests.serving import get, get_json, served
 from tests.crawl_harness import NIANBAO, ROOT, crawl
-from tests.replica.server import Replica
+from replica.server import Replica
 
 SOURCES = ["zhengzhou-public", "xinzheng-public", "chanhe", "pingtan"]
 

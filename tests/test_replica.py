@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tests.conftest import SHARED
-from tests.replica.server import RS_COOKIE, RS_S_VALUE, Replica, solve_challenge
+from replica.server import RS_COOKIE, RS_S_VALUE, Replica, solve_challenge
 
 ZZ, XZ, DF, DFZ = "public.zhengzhou.gov.cn", "public.xinzheng.gov.cn", "public.dengfeng.gov.cn", "df.public.zhengzhou.gov.cn"
 HANWEB, TRS, PT, WWW = "www.xinxiangxian.gov.cn", "www.chanhe.gov.cn", "www.pingtan.gov.cn", "www.zhengzhou.gov.cn"
@@ -417,7 +417,7 @@ def test_add_report_shifts_pages():
 
 
 def test_each_attachment_format(replica):
-    from tests.replica.sites.common import doc_supported
+    from replica.sites.common import doc_supported
     magic = {"pdf": b"%PDF", "image-pdf": b"%PDF", "docx": b"PK\x03\x04", "doc": b"\xd0\xcf\x11\xe0"}
     formats = {"pdf", "docx", "image-pdf"} | ({"doc"} if doc_supported() else set())
     for fmt in sorted(formats):
@@ -432,3 +432,15 @@ def test_each_attachment_format(replica):
             with pdfplumber.open(io.BytesIO(body)) as pdf:
                 assert not "".join(p.extract_text() or "" for p in pdf.pages).strip()
             assert e.needs_ocr and e.truth is None
+
+
+def test_without_libreoffice_the_doc_report_is_served_as_docx(monkeypatch):
+    """LibreOffice is optional: without soffice on the PATH the replica still serves every report, the one
+    it would publish as .doc as a .docx instead (the catalog says so)."""
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with Replica(port=0) as r:
+        assert not any("doc" in e.formats for e in r.catalog.reports)
+        e = next(e for e in r.catalog.reports if e.agency == "郑州市生态环境局" and e.year == 2022)
+        assert e.formats == ["docx"] and e.attachment_files[0].endswith(".docx")
+        status, headers, body = fetch(r, e.attachment_files[0])
+        assert status == 200 and body.startswith(b"PK\x03\x04")

@@ -2,8 +2,8 @@
 import threading
 from dataclasses import dataclass, field
 
-from tests.replica.catalog import ColumnInfo, ReportEntry
-from tests.replica.sites.common import (FILE_EXT, FILE_TYPES, content_disposition, published_at, report_file,
+from replica.catalog import ColumnInfo, ReportEntry
+from replica.sites.common import (FILE_EXT, FILE_TYPES, content_disposition, published_at, report_file,
                                         truth_of, variation_for)
 
 
@@ -60,7 +60,7 @@ class Site:
 
     def attachment(self, path, report, fmt, day, filename, disposition="utf8", content_type=None):
         """Register an attachment document at `path` and return it."""
-        from tests.replica.sites.common import Resource
+        from replica.sites.common import Resource
         resource = Resource(lambda: report_file(report, fmt, day), content_type or FILE_TYPES[fmt],
                             published_at(day, 9, 0),
                             [("Content-Disposition", content_disposition(filename, disposition))])

@@ -1,4 +1,5 @@
-"""A real Datasette server over the sample database (db.sample), for the API and browser tests."""
+"""A real Datasette server, as `nianbao serve` runs it, over the sample database (tests/sample.py) or a built one,
+for the API, browser and publishing tests; free_port and HTTP helpers for them (and the query bench)."""
 import json
 import socket
 import subprocess
@@ -9,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
-from .sample import build_sample
-from .serve import command
+from db.serve import command
+from tests.sample import build_sample
 
 
 def free_port():

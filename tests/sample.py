@@ -3,16 +3,15 @@ synthetic crawl records, archived as the archive keeps them ({archive}/blobs/{sh
 import hashlib
 from pathlib import Path
 
+from db.build import build
 from pipelines.archive import store_blob
 from pipelines.records import CrawledDocument
 
-from .build import build
-
 SOURCES = [
     {"id": "henan-zhengzhou", "name": "郑州市人民政府 政府信息公开年报", "region": "河南省郑州市", "level": "city",
-     "platform": "public", "start_urls": ["https://public.zhengzhou.gov.cn/"], "robots": "obey"},
+     "platform": "zhengzhou", "start_urls": ["https://public.zhengzhou.gov.cn/"], "robots": "obey"},
     {"id": "fujian-pingtan", "name": "平潭综合实验区 政府信息公开年报", "region": "福建省平潭综合实验区", "level": "district",
-     "platform": "TRS", "start_urls": ["https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"], "robots": "obey"},
+     "platform": "trs", "start_urls": ["https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"], "robots": "obey"},
 ]
 
 RUN = {"run_id": "2026-11-20T02:00:00Z", "started_at": "2026-11-20T02:00:00Z", "finished_at": "2026-11-20T02:10:00Z",

@@ -1,5 +1,5 @@
 """The replica's virtual hosts, one module per platform family."""
-from tests.replica.sites import hanweb, pingtan, trs, zhengzhou
+from replica.sites import hanweb, pingtan, trs, zhengzhou
 
 
 def build_sites(catalog):

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from tests.replica.sites.base import Column, Item, Site, attachment_name, new_entry
-from tests.replica.sites.common import (Resource, doc_supported, esc, generated, html_response, inject_spam,
+from replica.sites.base import Column, Item, Site, attachment_name, new_entry
+from replica.sites.common import (Resource, doc_supported, esc, generated, html_response, inject_spam,
                                         not_found, org_code, publication_day, published_at, report_fragment,
                                         rng_for, seed_report, truncate)
 
@@ -48,7 +48,7 @@ class Spec:
 
 
 def _kind(agency):
-    from tests.replica.generate import agency_kind
+    from replica.generate import agency_kind
     return agency_kind(agency)
 
 

@@ -1,4 +1,5 @@
-"""www.pingtan.gov.cn: the real pages of ../shared/corpus/pingtan/, byte for byte, under their real paths.
+"""www.pingtan.gov.cn: the real pages of ../shared/corpus/pingtan/ (copied into replica/data/pingtan/), byte for
+byte, under their real paths.
 
     /zwgk/zfxxgk/zfxxgknb/  (also index.htm, nlist.htm)   the real list page: 10 reports 2016-2025, no paging
     /zwgk/zfxxgk/zfxxgknb/YYYYMM/tYYYYMMDD_<id>.htm       4 real report pages (2017, 2019, 2021, 2023);
@@ -11,13 +12,13 @@ import json
 import re
 from datetime import date, datetime
 
-from tests.replica.catalog import ReportEntry
-from tests.replica.sites.base import Column, Item, Site
-from tests.replica.sites.common import (CST, SHARED, Resource, generated, report_fragment, truth_of, variation_for)
+from replica.catalog import ReportEntry
+from replica.sites.base import Column, Item, Site
+from replica.sites.common import (CST, DATA, Resource, generated, report_fragment, truth_of, variation_for)
 
 HOST = "www.pingtan.gov.cn"
 BASE = "/zwgk/zfxxgk/zfxxgknb/"
-CORPUS = SHARED / "corpus" / "pingtan"
+CORPUS = DATA / "pingtan"
 AGENCY = "平潭综合实验区管理委员会"
 LIST_LINK = re.compile(r'<a href="\./(\d{6}/t(\d{8})_(\d+)\.htm)" target="_blank" title="([^"]+)">.*?</a>\s*</dd>\s*'
                        r'<dd[^>]*>\s*(\d{4}-\d{2}-\d{2})', re.S)
@@ -57,7 +58,7 @@ class PingtanSite(Site):
 
     def handle(self, req):
         if req.path == BASE.rstrip("/"):
-            from tests.replica.sites.common import redirect
+            from replica.sites.common import redirect
             return redirect(BASE, 301)
         doc = self.docs.get(req.path)
         return doc.response() if doc else None

@@ -17,8 +17,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
-ROOT = Path(__file__).resolve().parents[3]          # /work/main
-SHARED = ROOT.parent / "shared"
+from replica import DATA
+
 CST = timezone(timedelta(hours=8))
 
 
@@ -168,17 +168,17 @@ def variation_for(report):
 
 
 def report_fragment(report, varied=False):
-    """The report article as HTML (tests/replica/render.py), with its `variation_for` quirks when varied;
+    """The report article as HTML (replica/render.py), with its `variation_for` quirks when varied;
     a plain private fallback if render.py is missing."""
     try:
-        from tests.replica.render import render_report_html
+        from replica.render import render_report_html
     except ImportError:
         return _fallback_fragment(report)
     return render_report_html(report, **(variation_for(report) if varied else {}))
 
 
 def _fallback_fragment(report):
-    from tests.replica.render_office import layout
+    from replica.render_office import layout
     out = []
     for kind, item in layout(report):
         if kind == "table":
@@ -196,7 +196,7 @@ _FILES_LOCK = threading.Lock()
 
 
 def report_file(report, fmt, day=None):
-    """Attachment bytes of a report: pdf, docx, doc, image-pdf (tests/replica/render_office.py),
+    """Attachment bytes of a report: pdf, docx, doc, image-pdf (replica/render_office.py),
     made byte-stable (see `stable_file`). Cached per process: a second Replica serves the same bytes
     (and does not pay for rendering again)."""
     day = day or date(2024, 1, 15)
@@ -204,7 +204,7 @@ def report_file(report, fmt, day=None):
     with _FILES_LOCK:
         if key in _FILES:
             return _FILES[key]
-    from tests.replica import render_office as office
+    from replica import render_office as office
     if fmt == "doc":
         render = getattr(office, "render_doc", None) or (lambda r: docx_to_doc(office.render_docx(r)))
     else:
@@ -253,7 +253,7 @@ def stable_file(data, fmt, day, title):
 def doc_supported():
     """A .doc needs render_office.render_doc or LibreOffice; without either the replica serves .docx instead."""
     try:
-        from tests.replica import render_office
+        from replica import render_office
     except ImportError:
         return False
     return hasattr(render_office, "render_doc") or shutil.which("soffice") is not None
@@ -265,7 +265,7 @@ FILE_EXT = {"pdf": "pdf", "image-pdf": "pdf", "doc": "doc", "docx": "docx"}
 
 
 def generated(agency, year, template=None, seed=0, broken=False):
-    from tests.replica import generate
+    from replica import generate
     if broken:
         return generate.generate_broken_report(agency, year, template, seed)
     return generate.generate_report(agency, year, template, seed)
@@ -282,7 +282,7 @@ SEED_TITLES = {
 
 def seed_report(number):
     """A seed's truth file as a report. Seed 003's agency is printed 瀋河 by OCR; the truth says 瀍河."""
-    path = next((SHARED / "seeds").glob(f"{number}_*.truth.json"))
+    path = next((DATA / "seeds").glob(f"{number}_*.truth.json"))
     truth = json.loads(path.read_text(encoding="utf-8"))
     meta = {k: v for k, v in truth["meta"].items() if k != "note"}
     meta["title"] = SEED_TITLES[number]

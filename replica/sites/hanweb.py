@@ -13,8 +13,8 @@ import re
 from datetime import date, timedelta
 from urllib.parse import quote
 
-from tests.replica.sites.base import Column, Item, Site, attachment_name, new_entry
-from tests.replica.sites.common import (Resource, Response, esc, generated, html_response, not_found, org_code,
+from replica.sites.base import Column, Item, Site, attachment_name, new_entry
+from replica.sites.common import (Resource, Response, esc, generated, html_response, not_found, org_code,
                                         publication_day, published_at, redirect, report_fragment, rng_for,
                                         seed_report, truncate)
 
@@ -51,7 +51,7 @@ CHARSETS = {
 
 
 def _kind(agency):
-    from tests.replica.generate import agency_kind
+    from replica.generate import agency_kind
     return agency_kind(agency)
 
 

@@ -12,15 +12,15 @@ import io
 import json
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pipelines import template as T
+from replica import DATA
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = DATA / "seeds"
 
 
 def seed_reports():
-    """{name: report} for the five seed truths (../shared/seeds), the reports the tests render."""
+    """{name: report} for the five seed truths (data/seeds), the reports the tests render."""
     return {p.name[:3]: json.loads(p.read_text()) for p in sorted(SEEDS.glob("*.truth.json"))}
 
 

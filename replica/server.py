@@ -2,7 +2,7 @@
 
     replica = Replica(port=0).start()      # in a thread; port 0 = ephemeral
     replica.base_url                       # http://127.0.0.1:<port>
-    replica.catalog                        # ground truth (tests/replica/catalog.py)
+    replica.catalog                        # ground truth (replica/catalog.py)
     replica.add_report(host, column=None)  # a new newest report at the top of a column -> ReportEntry
     replica.request_log / clear_log()      # every request served (control requests excepted)
     replica.reset()                        # obstacle counters back to zero, log cleared
@@ -29,9 +29,9 @@ from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.replica.catalog import Catalog
-from tests.replica.sites import build_sites
-from tests.replica.sites.common import Request, Response, http_date, json_response, not_found
+from replica.catalog import Catalog
+from replica.sites import build_sites
+from replica.sites.common import Request, Response, http_date, json_response, not_found
 
 CONTROL_HOSTS = {"replica.local", "127.0.0.1", "localhost", ""}
 
@@ -113,11 +113,11 @@ ACTIVE = {"challenge_412", "rate_429", "burst_503", "slow", "reset_once", "reset
 
 
 class Replica:
-    def __init__(self, port=0, host="127.0.0.1", slow_delay=5.0, variations=True, verbose=False):
-        """slow_delay: seconds the slow page waits. variations: render inline reports with per-report
-        presentation quirks (plain/Word markup, <br> in headers, half-width ordinals, ...); False gives
-        every inline report the official layout."""
-        self.bind = (host, port)
+    def __init__(self, port=0, slow_delay=5.0, variations=True, verbose=False):
+        """Served on 127.0.0.1 only, never another interface (port 0 = ephemeral). slow_delay: seconds the
+        slow page waits. variations: render inline reports with per-report presentation quirks (plain/Word
+        markup, <br> in headers, half-width ordinals, ...); False gives every inline report the official layout."""
+        self.bind = ("127.0.0.1", port)
         self.options = {"slow_delay": slow_delay}
         self.verbose = verbose
         self.catalog = Catalog(render_variations=variations)

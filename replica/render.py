@@ -1,6 +1,6 @@
 """Render a report as a portal serves it: the article's HTML, a whole page in a given charset, text exports.
 
-A *report* is a dict in the truth-file shape plus meta (see tests/replica/generate.py):
+A *report* is a dict in the truth-file shape plus meta (see replica/generate.py):
 `{"meta": {"title", "agency", "year", "template"}, "proactive": ..., "applications": ...,
 "review_litigation": ...}`; a value of None renders as an empty cell.
 

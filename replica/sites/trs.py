@@ -12,8 +12,8 @@ Every page is GBK bytes declared gb2312 (header and <meta>): the agency name's ç
 import re
 from datetime import date, timedelta
 
-from tests.replica.sites.base import Column, Item, Site, attachment_name, new_entry
-from tests.replica.sites.common import (Resource, esc, generated, not_found, org_code, publication_day,
+from replica.sites.base import Column, Item, Site, attachment_name, new_entry
+from replica.sites.common import (Resource, esc, generated, not_found, org_code, publication_day,
                                         published_at, redirect, report_fragment, rng_for, seed_report, truncate, Response)
 
 HOST = "www.chanhe.gov.cn"
@@ -50,7 +50,7 @@ PAGER_JS = """function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPa
 
 
 def _kind(agency):
-    from tests.replica.generate import agency_kind
+    from replica.generate import agency_kind
     return agency_kind(agency)
 
 
