@@ -5,7 +5,6 @@ end), so a running Datasette never sees a half-written file and parser fixes rea
 """
 import glob
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -25,13 +24,14 @@ def say(message):
 def build(data_dir="data", db_path=None, workers=None):
     from crawler.registry import load_sources
     from db.build import build as build_db
+    from pipelines.parse import default_workers
     data_dir = Path(data_dir)
     db_path = Path(db_path or data_dir / "nianbao.db")
     runs = [json.loads(Path(p).read_text(encoding="utf-8"))
             for p in sorted(glob.glob(str(data_dir / "runs" / "*.json")))]
     counts = build_db(data_dir / "archive", db_path, sources=load_sources(), runs=runs,
                       progress=lambda n: say(f"  {n} documents parsed"),
-                      workers=workers or max(1, (os.cpu_count() or 2) - 1))
+                      workers=workers or default_workers())
     say(f"built {db_path}: {counts['documents']} documents, {counts['reports']} report versions, "
         f"{counts['parse_errors']} unparsed (kept with their reason), {counts['seconds']} s")
     return counts
