@@ -2,7 +2,9 @@
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from .errors import CrawlError
 from .registry import load_sources
+from .runlog import Run
 from .spiders.generic import GenericSpider
 from .spiders.hanweb import HanwebSpider
 from .spiders.trs import TrsSpider
@@ -49,19 +51,12 @@ def run_crawl(source_ids=None, data_dir="data", replica=None, db=None, overrides
     settings = crawl_settings(data_dir, replica, db, overrides)
     settings.set("DOWNLOAD_SLOTS", politeness_slots(sources, settings.getfloat("NIANBAO_POLITENESS_SCALE", 1.0)))
     process = CrawlerProcess(settings)
-    for source in sources:
-        spider = GenericSpider if generic else SPIDERS[source["platform"]]
-        process.crawl(spider, source=source)
-    process.start()
-    from .resources import shared, close_all
-    summary = shared(process.settings).run
-    close_all()  # closes the WARC and the state, saves the summary (with its finish time)
-    result = summary.as_dict()
-    if db:  # the run's record goes in with the reports it stored
-        from db.store import Store
-        store = Store(db)
-        store.add_run(result)
-        store.refresh_health()
-        store.finish()  # summary tables, search index optimised, statistics: ready to serve
-        store.close()
-    return result
+    with Run(data_dir, db=db) as run:  # closed at the end: summary saved, the database finished
+        for source in sources:
+            run.add_source(source)
+            spider = GenericSpider if generic else SPIDERS[source["platform"]]
+            process.crawl(spider, source=source, run=run)
+        process.start()
+    if run.errors:
+        raise CrawlError("; ".join(run.errors))
+    return run.summary()

@@ -46,7 +46,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ArchiveReportPipeline": 200,
     "crawler.pipelines.ParseStorePipeline": 300,
 }
-EXTENSIONS = {"crawler.runlog.RunLog": 500}
+EXTENSIONS = {"crawler.resources.CrawlResources": 500}  # archive, crawl state, record of the run
 
 # Where things go (nianbao crawl sets these from its options).
 NIANBAO_DATA_DIR = "data"
