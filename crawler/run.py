@@ -1,9 +1,14 @@
 """Run a crawl of some or all registry sources in one Scrapy process; return the run summary."""
-from scrapy.crawler import CrawlerProcess
-from scrapy.utils.project import get_project_settings
+from importlib import import_module
 
-from .errors import CrawlError
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.conf import init_env
+from scrapy.utils.misc import load_object
+
+from .errors import CrawlError, SettingsError
 from .registry import load_sources
+from .replica import ReplicaDownloadHandler
 from .runlog import Run
 from .spiders.generic import GenericSpider
 from .spiders.hanweb import HanwebSpider
@@ -11,22 +16,44 @@ from .spiders.trs import TrsSpider
 from .spiders.zhengzhou import ZhengzhouSpider
 
 SPIDERS = {"zhengzhou": ZhengzhouSpider, "hanweb": HanwebSpider, "trs": TrsSpider, "generic": GenericSpider}
-REPLICA_HANDLERS = {"http": "crawler.replica.ReplicaDownloadHandler",
-                    "https": "crawler.replica.ReplicaDownloadHandler"}
+PRODUCTION = "crawler.settings.production"
+REPLICA = "crawler.settings.replica"
 
 
-def crawl_settings(data_dir="data", replica=None, db=None, overrides=None):
-    settings = get_project_settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.set("NIANBAO_DATA_DIR", str(data_dir))
+def crawl_settings(module=None, data_dir="data", replica=None, db=None, overrides=None):
+    """The settings of one crawl: the environment's module (`module`; by default the replica's when a
+    replica URL is given, else production's), then the crawl's own choices and `overrides`
+    (KEY=VALUE pairs, as `--set` gives them) on top, at command-line priority."""
+    name = module or (REPLICA if replica else PRODUCTION)
+    init_env()  # as the scrapy command does: the closest scrapy.cfg's directory is importable
+    try:
+        settings_module = import_module(name)
+    except ImportError as e:
+        raise SettingsError(f"settings module {name!r} cannot be imported: {e}") from e
+    settings = Settings()
+    settings.setmodule(settings_module, priority="project")
+    settings.set("NIANBAO_DATA_DIR", str(data_dir), priority="cmdline")
     if db:
-        settings.set("NIANBAO_DB", str(db))
+        settings.set("NIANBAO_DB", str(db), priority="cmdline")
     if replica:
-        settings.set("NIANBAO_REPLICA", replica)
-        settings.set("DOWNLOAD_HANDLERS", REPLICA_HANDLERS)
-    for key, value in (overrides or {}).items():
-        settings.set(key, value)
+        settings.set("NIANBAO_REPLICA", replica, priority="cmdline")
+    settings.setdict(overrides or {}, priority="cmdline")
+    _check_replica(settings, name)
     return settings
+
+
+def _check_replica(settings, name):
+    routed = settings.get("NIANBAO_REPLICA")
+    if settings.getbool("NIANBAO_REPLICA_ONLY") and not routed:
+        raise SettingsError(f"the settings {name} are for the local replica only (no politeness): "
+                            "give the replica's URL (--replica URL)")
+    if routed:
+        handlers = settings.getdict("DOWNLOAD_HANDLERS")
+        for scheme in ("http", "https"):
+            handler = handlers.get(scheme)
+            if not handler or not issubclass(load_object(handler), ReplicaDownloadHandler):
+                raise SettingsError(f"--replica needs settings that route {scheme}:// to the replica "
+                                    f"(DOWNLOAD_HANDLERS, as in {REPLICA}); {name} does not")
 
 
 def politeness_slots(sources, scale=1.0):
@@ -40,15 +67,16 @@ def politeness_slots(sources, scale=1.0):
 
 
 def run_crawl(source_ids=None, data_dir="data", replica=None, db=None, overrides=None, generic=False,
-              registry=None):
-    """Crawl the chosen sources (all when None); `generic` treats every portal as of unknown platform."""
+              registry=None, settings_module=None):
+    """Crawl the chosen sources (all when None); `generic` treats every portal as of unknown platform.
+    `settings_module` and `overrides`: see crawl_settings."""
     sources = load_sources(registry) if registry else load_sources()
     if source_ids:
         unknown = set(source_ids) - {s["id"] for s in sources}
         if unknown:
             raise SystemExit(f"unknown source ids: {', '.join(sorted(unknown))}")
         sources = [s for s in sources if s["id"] in source_ids]
-    settings = crawl_settings(data_dir, replica, db, overrides)
+    settings = crawl_settings(settings_module, data_dir, replica, db, overrides)
     settings.set("DOWNLOAD_SLOTS", politeness_slots(sources, settings.getfloat("NIANBAO_POLITENESS_SCALE", 1.0)))
     process = CrawlerProcess(settings)
     with Run(data_dir, db=db) as run:  # closed at the end: summary saved, the database finished

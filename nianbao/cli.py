@@ -21,14 +21,21 @@ def cmd_parse(args):
 
 def cmd_crawl(args):
     from crawler.run import run_crawl
-    overrides = dict(kv.split("=", 1) for kv in args.set)
     summary = run_crawl(args.source or None, data_dir=args.data, replica=args.replica, db=args.db,
-                        overrides=overrides, generic=args.generic)
+                        overrides=dict(args.set), generic=args.generic, settings_module=args.settings)
     for source_id, s in summary["sources"].items():
         print(f"{source_id}: {s['pages_fetched']} fetched, {s['new']} new, {s['changed']} changed, "
               f"{s['unchanged']} unchanged, {s['duplicates']} duplicates, blocked {s['blocked']}, "
               f"failures {s['failures'] or 0}")
     return 0
+
+
+def setting(text):
+    """KEY=VALUE, for --set."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), value
 
 
 def cmd_build(args):
@@ -65,7 +72,11 @@ def main(argv=None):
     c.add_argument("--db", help="SQLite database to store parsed reports in")
     c.add_argument("--replica", help="route every portal host to this replica, e.g. http://127.0.0.1:8800")
     c.add_argument("--generic", action="store_true", help="use the generic spider for every source")
-    c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a Scrapy setting")
+    c.add_argument("--settings", metavar="MODULE",
+                   help="the settings module of the environment: crawler.settings.production (default), "
+                        "crawler.settings.replica (default with --replica), tests.crawl_settings, or your own")
+    c.add_argument("--set", action="append", default=[], type=setting, metavar="KEY=VALUE",
+                   help="a Scrapy setting, over the settings module (repeatable)")
     c.set_defaults(func=cmd_crawl)
     b = sub.add_parser("build", help="rebuild the database from the archive alone, re-parsing every document")
     b.add_argument("--data", default="data")

@@ -13,8 +13,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REPLICA_SETTINGS = {"NIANBAO_POLITENESS_SCALE": "0", "AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_TIMEOUT": "3",
-                    "BACKOFF_BASE_DELAY": "0.2", "RETRY_TIMES": "2", "LOG_LEVEL": "ERROR"}
 
 
 def say(message):
@@ -43,9 +41,7 @@ def crawl_subprocess(data_dir, replica=None, sources=()):
     for s in sources:
         argv += ["--source", s]
     if replica:
-        argv += ["--replica", replica]
-        for k, v in REPLICA_SETTINGS.items():
-            argv += ["--set", f"{k}={v}"]
+        argv += ["--replica", replica]  # with the replica's settings (crawler/settings/replica.py)
     else:
         argv += ["--set", "LOG_LEVEL=WARNING", "--set", "LOGSTATS_INTERVAL=30"]
     return subprocess.run(argv, cwd=ROOT).returncode

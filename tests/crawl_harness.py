@@ -9,12 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NIANBAO = ROOT / ".venv" / "bin" / "nianbao"
 
-from nianbao.commands import REPLICA_SETTINGS
-
-# The replica is local: the demo's settings (politeness off, a timeout the slow page exceeds), with
-# warnings logged and more requests in flight.
-FAST = {**REPLICA_SETTINGS, "LOG_LEVEL": "WARNING", "CONCURRENT_REQUESTS": "16",
-        "CONCURRENT_REQUESTS_PER_DOMAIN": "4"}
+SETTINGS = "tests.crawl_settings"  # the replica's settings, warnings logged, more requests in flight
 
 
 class CrawlRun:
@@ -35,15 +30,17 @@ class CrawlRun:
         return {f["url"]: f["reason"] for s in self.summary["sources"].values() for f in s["failed_urls"]}
 
 
-def crawl(replica, data_dir, sources=(), generic=False, db=None, extra=None, registry=None, timeout=600):
-    args = [str(NIANBAO), "crawl", "--replica", replica.base_url, "--data", str(data_dir)]
+def crawl(replica, data_dir, sources=(), generic=False, db=None, extra=None, registry=None, timeout=600,
+          settings=SETTINGS):
+    """`extra`: settings over the module's, as --set KEY=VALUE."""
+    args = [str(NIANBAO), "crawl", "--replica", replica.base_url, "--data", str(data_dir), "--settings", settings]
     for s in sources:
         args += ["--source", s]
     if generic:
         args.append("--generic")
     if db:
         args += ["--db", str(db)]
-    for k, v in {**FAST, **(extra or {})}.items():
+    for k, v in (extra or {}).items():
         args += ["--set", f"{k}={v}"]
     env = dict(os.environ)
     if registry:
