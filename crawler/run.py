@@ -7,15 +7,11 @@ from scrapy.utils.conf import init_env
 from scrapy.utils.misc import load_object
 
 from .errors import CrawlError, SettingsError
-from .registry import load_sources
+from .registry import load_sources, select_sources
 from .replica import ReplicaDownloadHandler
 from .runlog import Run
-from .spiders.generic import GenericSpider
-from .spiders.hanweb import HanwebSpider
-from .spiders.trs import TrsSpider
-from .spiders.zhengzhou import ZhengzhouSpider
+from .spiders import spiders_by_platform
 
-SPIDERS = {"zhengzhou": ZhengzhouSpider, "hanweb": HanwebSpider, "trs": TrsSpider, "generic": GenericSpider}
 PRODUCTION = "crawler.settings.production"
 REPLICA = "crawler.settings.replica"
 
@@ -70,20 +66,15 @@ def run_crawl(source_ids=None, data_dir="data", replica=None, db=None, overrides
               registry=None, settings_module=None):
     """Crawl the chosen sources (all when None); `generic` treats every portal as of unknown platform.
     `settings_module` and `overrides`: see crawl_settings."""
-    sources = load_sources(registry) if registry else load_sources()
-    if source_ids:
-        unknown = set(source_ids) - {s["id"] for s in sources}
-        if unknown:
-            raise SystemExit(f"unknown source ids: {', '.join(sorted(unknown))}")
-        sources = [s for s in sources if s["id"] in source_ids]
+    sources = select_sources(load_sources(registry), source_ids)
     settings = crawl_settings(settings_module, data_dir, replica, db, overrides)
     settings.set("DOWNLOAD_SLOTS", politeness_slots(sources, settings.getfloat("NIANBAO_POLITENESS_SCALE", 1.0)))
     process = CrawlerProcess(settings)
+    spiders = spiders_by_platform()
     with Run(data_dir, db=db) as run:  # closed at the end: summary saved, the database finished
         for source in sources:
             run.add_source(source)
-            spider = GenericSpider if generic else SPIDERS[source["platform"]]
-            process.crawl(spider, source=source, run=run)
+            process.crawl(spiders["generic" if generic else source["platform"]], source=source, run=run)
         process.start()
     if run.errors:
         raise CrawlError("; ".join(run.errors))
