@@ -49,6 +49,12 @@ def source_summary(stats, failed_urls=()):
     return run
 
 
+def sources_not_ok(summary):
+    """[(source id, status)] of the sources of a run summary that were not ok (blocked, unreachable)."""
+    statuses = ((source_id, s.get("status") or source_status(s)) for source_id, s in summary["sources"].items())
+    return [(source_id, status) for source_id, status in statuses if status != "ok"]
+
+
 class Run:
     """One crawl run. `with Run(data_dir, db) as run: ...` saves the summary and closes everything."""
 

@@ -1,10 +1,15 @@
-"""The `nianbao` command: parse documents (and, later, crawl, build, serve)."""
+"""The `nianbao` command: parse documents, crawl the portals, build the database, serve it."""
 import argparse
 import json
 import sys
+import traceback
 
+from crawler.errors import ConfigurationError, CrawlError
 from pipelines.parse import parse_file
 from pipelines.summary import render_summary
+
+from .exitcodes import HELP as EXIT_HELP
+from .exitcodes import ExitCode
 
 
 def cmd_parse(args):
@@ -16,18 +21,24 @@ def cmd_parse(args):
             print(json.dumps(result, ensure_ascii=False), flush=True)
         else:
             print(render_summary(result, color=sys.stdout.isatty()), flush=True)
-    return 1 if failed else 0
+    return ExitCode.UNPARSED if failed else ExitCode.OK
 
 
 def cmd_crawl(args):
     from crawler.run import run_crawl
+    from crawler.runlog import sources_not_ok
     summary = run_crawl(args.source or None, data_dir=args.data, replica=args.replica, db=args.db,
                         overrides=dict(args.set), generic=args.generic, settings_module=args.settings)
     for source_id, s in summary["sources"].items():
-        print(f"{source_id}: {s['pages_fetched']} fetched, {s['new']} new, {s['changed']} changed, "
-              f"{s['unchanged']} unchanged, {s['duplicates']} duplicates, blocked {s['blocked']}, "
-              f"failures {s['failures'] or 0}")
-    return 0
+        print(f"{source_id}: {s['status']}; {s['pages_fetched']} fetched, {s['new']} new, {s['changed']} changed, "
+              f"{s['unchanged']} unchanged, {s['not_modified']} not modified, {s['duplicates']} duplicates, "
+              f"blocked {s['blocked']}, failures {s['failures'] or 0}")
+    not_ok = sources_not_ok(summary)
+    if not_ok:
+        print(f"{len(not_ok)} of {len(summary['sources'])} sources not ok: "
+              + ", ".join(f"{source_id} ({status})" for source_id, status in not_ok))
+        return ExitCode.SOURCE_NOT_OK
+    return ExitCode.OK
 
 
 def setting(text):
@@ -41,7 +52,10 @@ def setting(text):
 def cmd_build(args):
     from .commands import build
     counts = build(args.data, args.db, args.workers)
-    return 0 if counts["documents"] else 1
+    if not counts["documents"]:
+        print(f"nianbao build: no archived document under {args.data}/archive", file=sys.stderr)
+        return ExitCode.USAGE
+    return ExitCode.OK
 
 
 def cmd_serve(args):
@@ -60,13 +74,17 @@ def cmd_nightly(args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="nianbao", description=__doc__)
+    parser = argparse.ArgumentParser(prog="nianbao", description=__doc__, epilog=EXIT_HELP,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("parse", help="parse annual reports (HTML, text, PDF, DOCX, DOC/WPS)")
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
     p.add_argument("files", nargs="+")
     p.set_defaults(func=cmd_parse)
-    c = sub.add_parser("crawl", help="crawl the registry's portals into the archive (and the database)")
+    c = sub.add_parser("crawl", help="crawl the registry's portals into the archive (and the database)",
+                       description="Crawl the registry's portals into the archive (and the database); print "
+                                   "per source its status (ok, blocked, unreachable).",
+                       epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("--source", action="append", help="a source id from crawler/sources.yaml (repeatable)")
     c.add_argument("--data", default="data", help="data directory: archive/, runs/, crawl state")
     c.add_argument("--db", help="SQLite database to store parsed reports in")
@@ -93,12 +111,23 @@ def main(argv=None):
     d.add_argument("--port", type=int, default=8001)
     d.add_argument("--replica-port", type=int, default=8800)
     d.set_defaults(func=cmd_demo)
-    n = sub.add_parser("nightly", help="crawl the real portals and rebuild the database")
+    n = sub.add_parser("nightly", help="crawl the real portals and rebuild the database",
+                       epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     n.add_argument("--data", default="data")
     n.add_argument("--source", action="append")
     n.set_defaults(func=cmd_nightly)
-    args = parser.parse_args(argv)
-    return args.func(args)
+    args = parser.parse_args(argv)  # bad arguments: argparse exits with 2 (ExitCode.USAGE)
+    try:
+        return int(args.func(args))
+    except ConfigurationError as e:
+        print(f"nianbao {args.command}: {e}", file=sys.stderr)
+        return ExitCode.USAGE
+    except CrawlError as e:
+        print(f"nianbao {args.command}: {e}", file=sys.stderr)
+        return ExitCode.ERROR
+    except Exception:  # noqa: BLE001 - a crash: say where, exit 1
+        traceback.print_exc()
+        return ExitCode.ERROR
 
 
 if __name__ == "__main__":

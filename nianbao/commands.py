@@ -102,16 +102,31 @@ def demo(data_dir="data", port=8001, replica_port=8800):
 
 
 def nightly(data_dir="data", sources=()):
-    """Crawl the real portals, say per source what happened, rebuild the database from the archive."""
+    """Crawl the real portals, say per source what happened, rebuild the database from the archive.
+    Returns the crawl's exit code (nianbao/exitcodes.py): 3 when a source was not ok, 1 when the crawl
+    crashed; either way the archive is published. A configuration error (2) stops before the rebuild."""
+    from crawler.runlog import sources_not_ok
+
+    from .exitcodes import ExitCode
     say("crawling the real portals")
-    crawl_subprocess(data_dir, sources=sources)
+    code = crawl_subprocess(data_dir, sources=sources)
+    if code == ExitCode.USAGE:
+        say("the crawl could not start (see above); the database is left as it was")
+        return ExitCode.USAGE
     runs = sorted(glob.glob(str(Path(data_dir) / "runs" / "*.json")))
     if runs:
         summary = json.loads(Path(runs[-1]).read_text(encoding="utf-8"))
+        statuses = dict(sources_not_ok(summary))
         for source_id, s in summary["sources"].items():
-            reachable = s["pages_fetched"] > 0 or s.get("not_modified", 0) > 0
-            state = "ok" if reachable and not s["blocked"] else ("blocked" if s["blocked"] else "UNREACHABLE")
-            say(f"  {source_id}: {state}; {s['new']} new, {s['changed']} changed, failures {s['failures'] or 'none'}")
+            state = statuses.get(source_id, "ok")
+            say(f"  {source_id}: {state if state == 'ok' else state.upper()}; {s['new']} new, "
+                f"{s['changed']} changed, failures {s['failures'] or 'none'}")
     say("rebuilding the database from everything the archive holds")
     build(data_dir)
-    return 0
+    if code == ExitCode.OK:
+        return ExitCode.OK
+    if code == ExitCode.SOURCE_NOT_OK:
+        say("some sources were not ok (above); the archive is published all the same")
+        return ExitCode.SOURCE_NOT_OK
+    say(f"the crawl failed (exit {code}); the archive is published all the same")
+    return ExitCode.ERROR
