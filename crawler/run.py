@@ -1,9 +1,11 @@
 """Run a crawl of some or all registry sources in one Scrapy process; return the run summary."""
+import sys
 from importlib import import_module
+from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from scrapy.utils.conf import init_env
+from scrapy.utils.conf import closest_scrapy_cfg
 from scrapy.utils.misc import load_object
 
 from .errors import CrawlError, SettingsError
@@ -21,7 +23,9 @@ def crawl_settings(module=None, data_dir="data", replica=None, db=None, override
     replica URL is given, else production's), then the crawl's own choices and `overrides`
     (KEY=VALUE pairs, as `--set` gives them) on top, at command-line priority."""
     name = module or (REPLICA if replica else PRODUCTION)
-    init_env()  # as the scrapy command does: the closest scrapy.cfg's directory is importable
+    project = closest_scrapy_cfg()
+    if project and str(Path(project).parent) not in sys.path:  # as for the scrapy command: the project
+        sys.path.append(str(Path(project).parent))               # directory is importable (tests.*)
     try:
         settings_module = import_module(name)
     except ImportError as e:

@@ -74,3 +74,14 @@ def test_an_unexpected_error_exits_1_with_its_traceback(tmp_path):
     proc = nianbao("crawl", "--source", "pingtan", "--data", not_a_dir / "data")
     assert proc.returncode == ExitCode.ERROR
     assert "Traceback" in proc.stderr and "NotADirectoryError" in proc.stderr
+
+
+def test_a_crawl_that_cannot_open_its_archive_exits_1_and_says_why(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "archive").write_text("a file where the archive directory should be")
+    proc = nianbao("crawl", "--replica", "http://127.0.0.1:9", "--settings", "tests.crawl_settings",
+                   "--source", "pingtan", "--data", data)
+    assert proc.returncode == ExitCode.ERROR
+    assert "source pingtan: cannot open the archive or the crawl state" in proc.stderr
+    assert list((data / "runs").glob("*.json"))  # the run's summary is saved all the same
