@@ -1,4 +1,11 @@
-"""Run a crawl of some or all registry sources in one Scrapy process; return the run summary."""
+"""Run a crawl of some or all registry sources in one Scrapy process; return the run summary.
+
+One Scrapy crawler per source, all in one CrawlerProcess. The process-wide `crawler.runlog.Run` (run
+id, parse workers, database, report log, summary) is created here, handed to every spider as its
+`run` argument and closed when the crawl is over; each crawler's own archive, crawl state and counts
+are its `crawler.resources.CrawlResources` extension. The settings come from one module per
+environment (crawler/settings/).
+"""
 import sys
 from importlib import import_module
 from pathlib import Path
@@ -51,7 +58,11 @@ def _check_replica(settings, name):
         handlers = settings.getdict("DOWNLOAD_HANDLERS")
         for scheme in ("http", "https"):
             handler = handlers.get(scheme)
-            if not handler or not issubclass(load_object(handler), ReplicaDownloadHandler):
+            try:
+                routes = bool(handler) and issubclass(load_object(handler), ReplicaDownloadHandler)
+            except (ImportError, NameError, ValueError, TypeError) as e:
+                raise SettingsError(f"DOWNLOAD_HANDLERS[{scheme!r}]: cannot load {handler!r}: {e}") from e
+            if not routes:
                 raise SettingsError(f"--replica needs settings that route {scheme}:// to the replica "
                                     f"(DOWNLOAD_HANDLERS, as in {REPLICA}); {name} does not")
 

@@ -1,21 +1,28 @@
 """The exit codes of `nianbao`, defined once: the command line returns them, `nianbao --help` lists
-them, the tests compare with them."""
+them (HELP, made from MEANING), the tests compare with them."""
+import textwrap
 from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    OK = 0             # success
-    ERROR = 1          # unexpected error (a crash; the traceback is printed)
-    USAGE = 2          # usage or configuration error: bad arguments, registry, settings, source ids
-    SOURCE_NOT_OK = 3  # crawl, nightly: the crawl ran but a source was not ok (blocked or unreachable)
-    UNPARSED = 4       # parse: some documents could not be parsed (the others were)
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    SOURCE_NOT_OK = 3
+    UNPARSED = 4
 
 
-HELP = """exit status:
-  0  success
-  1  unexpected error (a crash: the traceback is printed)
-  2  usage or configuration error (bad arguments, registry, settings or source ids; build: no
-     archived document under --data)
-  3  crawl, nightly: the crawl ran but a source was not ok (blocked or unreachable); nightly still
-     rebuilds the database from the archive
-  4  parse: some documents could not be parsed (each has its error; the others were parsed)"""
+MEANING = {
+    ExitCode.OK: "success",
+    ExitCode.ERROR: "unexpected error (a crash: the traceback is printed; or a crawl that could not open its "
+                    "archive)",
+    ExitCode.USAGE: "usage or configuration error (bad arguments, registry, settings or source ids; build: no "
+                    "archived document under --data)",
+    ExitCode.SOURCE_NOT_OK: "crawl, nightly: the crawl ran but a source was not ok (blocked or unreachable); "
+                            "nightly still rebuilds the database from the archive",
+    ExitCode.UNPARSED: "parse: some documents could not be parsed (each has its error; the others were parsed)",
+}
+
+HELP = "exit status:\n" + "\n".join(
+    textwrap.fill(text, width=100, initial_indent=f"  {code.value}  ", subsequent_indent="     ")
+    for code, text in MEANING.items())
