@@ -17,13 +17,10 @@ sys.path.insert(0, str(ROOT))
 from tests.crawl_harness import crawl  # noqa: E402
 from replica.server import Replica  # noqa: E402
 
-SETTINGS = {"DOWNLOAD_TIMEOUT": "3", "LOG_LEVEL": "ERROR"}
-
 
 def one(replica, full, tmp):
-    extra = dict(SETTINGS)
-    if not full:
-        extra["ITEM_PIPELINES"] = "{}"
+    """One crawl with the tests' replica settings (tests/crawl_settings.py); fetch only = no item pipelines."""
+    extra = {} if full else {"ITEM_PIPELINES": "{}"}
     start = time.perf_counter()
     run = crawl(replica, Path(tmp) / ("full" if full else "fetch"), extra=extra)
     wall = time.perf_counter() - start

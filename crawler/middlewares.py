@@ -24,10 +24,6 @@ def _pairs(headers):
 class ArchiveMiddleware(UsesResources):
     """Every raw response (lists, pages, attachments, redirects, errors) into the WARC, verbatim."""
 
-    def _source(self, request):
-        # robots.txt requests come from Scrapy itself, without our meta: they belong to this crawler's source
-        return request.meta.get("source_id") or self.crawler.spider.source["id"]
-
     def process_response(self, request, response, spider=None):
         req_headers = [("Host", request.url.split("/")[2])] + _pairs(request.headers)
         record_id = self.res.archive.write_exchange(
@@ -35,14 +31,14 @@ class ArchiveMiddleware(UsesResources):
             response.body, protocol=getattr(response, "protocol", None) or "HTTP/1.1")
         request.meta["warc_record_id"] = record_id
         request.meta["warc_file"] = self.res.archive.name
-        self.res.run.count(self._source(request), "pages_fetched")
+        self.res.count("pages_fetched")
         return response
 
     def process_exception(self, request, exception, spider=None):
         # nothing came back to archive; the attempt itself is recorded, so the archive tells all
         self.res.archive.write_metadata(request.url, None, {
             "kind": "fetch_error", "url": request.url, "error": type(exception).__name__,
-            "message": str(exception)[:500], "source_id": self._source(request)})
+            "message": str(exception)[:500], "source_id": self.res.source_id})
         return None
 
 
@@ -66,7 +62,7 @@ class ConditionalGetMiddleware(UsesResources):
             self.res.state.remember(url, _header(response, b"ETag"), _header(response, b"Last-Modified"),
                                     hashlib.sha256(response.body).hexdigest(), response.status)
         if response.status == 304:
-            self.res.run.count(request.meta.get("source_id", "?"), "not_modified")
+            self.res.count("not_modified")
         return response
 
 

@@ -12,11 +12,17 @@ _LABELS = {
     "index_no": "索引号", "publisher": "发布机构", "written_date": "成文日期", "published_date": "发布日期",
 }
 _WS = re.compile(r"[\s\u00a0\u3000]+")
+# the labels a metadata block may print; a field whose value starts with one of them is empty
+_ANY_LABEL = ("索引号", "发布机构", "成文日期", "发布日期", "主题分类", "关键词", "文号", "发文字号", "标题", "体裁",
+              "有效性", "生效日期", "废止日期")
 _ORG_END = re.compile(r"(政府|委员会|管委会|局|办公室|办|厅|院|委|中心|街道|乡|镇|公司|所|站)$")
 
 
 def _spaced(label):
     return r"\s*".join(map(re.escape, label))
+
+
+_EMPTY_FIELD = re.compile("(?:" + "|".join(_spaced(label) for label in _ANY_LABEL) + r")(?:\s*[:：]|\s|$)")
 
 
 def _date(text):
@@ -37,6 +43,8 @@ def read_page_meta(root, title_xpaths=()):
         m = re.search(_spaced(label) + r"\s*[:：]?\s*\n?\s*([^\n|｜]{1,60})", text)
         if m:
             value = m.group(1).strip()
+            if _EMPTY_FIELD.match(value):  # '成文日期：' then the next label's line: no value
+                value = ""
             out[key] = _date(value) if key.endswith("date") else (value or None)
             if out[key] and any(lbl in out[key] for lbl in ("成文日期", "发布日期", "主题分类", "关键词")):
                 out[key] = None  # an empty field followed by the next label

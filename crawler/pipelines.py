@@ -1,10 +1,9 @@
 """Item pipelines: a found report document goes deduplicate -> archive -> parse -> store.
 
-Parsing runs in worker processes (PDFs are CPU-heavy and would hold the GIL against the crawl);
-the store is written from the reactor thread only (one SQLite connection).
+Parsing runs in the run's worker processes (PDFs are CPU-heavy and would hold the GIL against the
+crawl); the run's store and report log are written from the reactor thread only (crawler/runlog.py).
 """
 import asyncio
-import json
 import logging
 from dataclasses import replace
 
@@ -30,7 +29,7 @@ class DeduplicatePipeline(UsesResources):
             keys.append(("index_no", item.index_no))
         first = next((self.seen[k] for k in keys if k in self.seen), None)
         if first and first != item.canonical_url:
-            self.res.run.count(item.source_id, "duplicates")
+            self.res.count("duplicates")
             raise DropItem(f"{item.url} duplicates {first}")
         if first:
             raise DropItem(f"{item.url} already seen in this run")
@@ -45,7 +44,7 @@ class ArchiveReportPipeline(UsesResources):
     def process_item(self, item, spider=None):
         item.sha256 = store_blob(self.res.archive_dir, item.body)
         if item.previous_sha256 == item.sha256:
-            self.res.run.count(item.source_id, "unchanged")
+            self.res.count("unchanged")
             raise DropItem(f"{item.url} unchanged")
         item.status = "changed" if item.previous_sha256 else "new"
         self.res.archive.write_metadata(item.url, item.warc_record_id, {"kind": "report", **item.record()})
@@ -53,33 +52,12 @@ class ArchiveReportPipeline(UsesResources):
 
 
 class ParseStorePipeline(UsesResources):
-    """Parse the document and hand record + result to the store (and to a JSON-lines log of the run)."""
-
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        self.db_path = crawler.settings.get("NIANBAO_DB")
-        self.store = None
-        self.out = None
-
-    def open_spider(self, spider=None):
-        run = self.res.run
-        run.dir.mkdir(parents=True, exist_ok=True)
-        self.out = open(run.dir / f"{run.run_id}.reports.jsonl", "a", encoding="utf-8")
-        if self.db_path and self.store is None:
-            from db.store import Store
-            self.store = Store(self.db_path)
-            self.store.add_source(self.crawler.spider.source)
-
-    def close_spider(self, spider=None):
-        if self.out:
-            self.out.close()
-        if self.store is not None:
-            self.store.close()
+    """Parse the document and hand record + result to the run (its database and its report log)."""
 
     async def process_item(self, item, spider=None):
         try:
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self.res.parsers(), parse_bytes, item.body, item.url,
+            result = await loop.run_in_executor(self.res.run.parsers(), parse_bytes, item.body, item.url,
                                                 item.content_type, item.header_charset, True)
             return self._stored(result, item)
         except DropItem:
@@ -87,17 +65,13 @@ class ParseStorePipeline(UsesResources):
         except Exception as e:  # keep going; the next run fetches this document again in full
             log.exception("processing %s failed", item.url)
             self.res.state.forget(item.canonical_url)
-            self.res.run.fail(item.source_id, item.url, f"processing_{type(e).__name__}")
+            self.res.fail(item.url, f"processing_{type(e).__name__}")
             raise DropItem(f"processing failed: {e}") from e
 
     def _stored(self, result, item):
         result["file"] = item.url
-        self.res.run.count(item.source_id, item.status)
+        self.res.count(item.status)
         if "error" in result:
-            self.res.run.count(item.source_id, "parse_errors")
-        if self.store is not None:
-            self.store.add_report(item, result)
-        self.out.write(json.dumps({"record": item.record(), "result": {k: v for k, v in result.items() if k != "text"}},
-                                  ensure_ascii=False) + "\n")
-        self.out.flush()
+            self.res.count("parse_errors")
+        self.res.run.report(item, result)
         return replace(item, body=b"")

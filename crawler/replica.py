@@ -1,6 +1,6 @@
 """One setting routes the real host names to the local replica (NIANBAO_REPLICA).
 
-A download handler, below every middleware: spiders, robots.txt, the archive and the run log all see
+A download handler, below every middleware: spiders, robots.txt, the archive and the run summary all see
 the real https:// URL; only the socket goes to the replica, as plain HTTP through it as a proxy, so
 the replica still gets the real host in the request line and the Host header.
 """

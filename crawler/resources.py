@@ -1,73 +1,122 @@
-"""What all spiders of one crawler process share: the WARC file, the crawl state and the run log.
+"""One crawler's resources, as a Scrapy extension (`CrawlResources`, in EXTENSIONS).
 
-Several crawlers (one per source) run in one process; they must append to one WARC file and count
-into one run summary, so these live here, one set per data directory, closed when the process ends.
+One process runs one crawler per registry source (crawler/run.py). Each crawler's extension, built
+`from_crawler`, opens on `spider_opened` and closes on `spider_closed`:
+
+- its WARC file: one per crawler, i.e. per source and run,
+  `archive/warc/nianbao-<source id>-<UTC time>-<pid>.warc.gz` (the archive reader and `nianbao build`
+  read every file in archive/warc/);
+- its connection to the crawl state, `crawl_state.sqlite` (validators, links, failed URLs);
+- its record of the run: counts into the crawler's Scrapy stats (`count`), failures by reason and the
+  failed URLs (`fail`); when the spider closes, its source's summary goes to the process-wide
+  `crawler.runlog.Run`, which the spider carries as its `run` argument. A spider started on its own
+  (`scrapy crawl zhengzhou -a source=zhengzhou-public`) has no run: it gets one of its own, closed
+  with it.
+
+Middlewares and pipelines reach it with `CrawlResources.of(crawler)`; spiders, which Scrapy creates
+before the extensions, through their `res` property.
 """
-import atexit
+import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
-from pathlib import Path
+import re
+
+from scrapy import signals
+from scrapy.exceptions import CloseSpider
 
 from pipelines.archive import WarcArchive
 
-from .runlog import RunSummary
+from .runlog import FAILURES, PREFIX, ROBOTS, Run, source_summary
 from .state import CrawlState
 
-_shared = {}
+log = logging.getLogger(__name__)
 
 
-class Resources:
-    def __init__(self, data_dir, settings):
-        self.data_dir = Path(data_dir)
-        self.archive_dir = self.data_dir / "archive"
-        self.archive_dir.mkdir(parents=True, exist_ok=True)
-        self.archive = WarcArchive(self.archive_dir, info={
-            "operator": settings.get("NIANBAO_OPERATOR", "nianbao"),
-            "user-agent": settings.get("USER_AGENT"), "robots": "per source (crawler/sources.yaml)",
-            "pid": os.getpid()})
-        self.state = CrawlState(self.data_dir / "crawl_state.sqlite")
-        self.run = RunSummary(self.data_dir / "runs")
-        self._parsers = None
-
-    def parsers(self):
-        """Worker processes for parsing, started on first use: the crawl keeps one core to itself."""
-        if self._parsers is None:
-            workers = max(1, (os.cpu_count() or 2) - 1)
-            self._parsers = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
-        return self._parsers
-
-    def close(self):
-        if self._parsers is not None:
-            self._parsers.shutdown(wait=True)
-        self.archive.close()
-        self.run.save()
-        self.state.close()
-
-
-class UsesResources:
-    """A Scrapy component (middleware, pipeline) built from its crawler, using the shared resources."""
-
+class CrawlResources:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.res = shared(crawler.settings)
+        self.stats = crawler.stats
+        self.run = None
+        self.archive = None
+        self.state = None
+        self.source_id = None
+        self.failed_urls = []
+        self._own_run = False
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    @classmethod
+    def of(cls, crawler):
+        found = crawler.get_extension(cls)
+        if found is None:
+            raise RuntimeError("crawler.resources.CrawlResources is not enabled (EXTENSIONS): the crawler "
+                               "has no archive, crawl state or run to write to")
+        return found
 
-def shared(settings):
-    data_dir = str(Path(settings.get("NIANBAO_DATA_DIR", "data")).resolve())
-    if data_dir not in _shared:
-        _shared[data_dir] = Resources(data_dir, settings)
-    return _shared[data_dir]
+    @property
+    def archive_dir(self):
+        return self.run.data_dir / "archive"
+
+    # -- spider signals -------------------------------------------------------------------------------
+
+    def spider_opened(self, spider):
+        self.source_id = spider.source["id"]
+        self.stats.set_value(ROBOTS, spider.source["robots"])
+        self.run = getattr(spider, "run", None)
+        if self.run is None:
+            self.run = Run.from_settings(self.crawler.settings)
+            self._own_run = True
+            self.run.add_source(spider.source)
+        try:
+            self.archive = WarcArchive(self.archive_dir, prefix="nianbao-" + re.sub(r"[^\w.-]", "_", self.source_id),
+                                       info={"operator": self.crawler.settings.get("NIANBAO_OPERATOR", "nianbao"),
+                                             "user-agent": self.crawler.settings.get("USER_AGENT"),
+                                             "source": self.source_id, "robots": spider.source["robots"],
+                                             "pid": os.getpid()})
+            self.state = CrawlState(self.run.data_dir / "crawl_state.sqlite")
+        except Exception as e:
+            # a signal handler's exception would only be logged and the crawl would go on without an
+            # archive: stop this crawler and let the run say why (nianbao crawl exits 1)
+            log.exception("source %s: cannot open the archive or the crawl state", self.source_id)
+            self.run.errors.append(f"source {self.source_id}: cannot open the archive or the crawl state: {e}")
+            raise CloseSpider("resources_unavailable") from e
+
+    def spider_closed(self, spider, reason):
+        summary = source_summary(self.stats.get_stats(), self.failed_urls)
+        summary["elapsed_seconds"] = self.stats.get_value("elapsed_time_seconds")
+        summary["finish_reason"] = reason
+        self.run.source_finished(self.source_id, summary)
+        if self.archive is not None:
+            self.archive.close()
+        if self.state is not None:
+            self.state.close()
+        if self._own_run:
+            self.run.close()
+
+    # -- the record of the run ----------------------------------------------------------------------------
+
+    def count(self, key, n=1):
+        """One more page fetched, report new, duplicate... (`crawler.runlog.COUNTS`), in the stats."""
+        self.stats.inc_value(PREFIX + key, n)
+
+    def fail(self, url, reason):
+        """A URL given up: by reason in the stats, and in the failed URLs; a block counts as blocked."""
+        self.stats.inc_value(FAILURES + reason)
+        self.failed_urls.append({"url": url, "reason": reason})
+        if reason.startswith("blocked"):
+            self.count("blocked")
 
 
-def close_all():
-    while _shared:
-        _, res = _shared.popitem()
-        res.close()
+class UsesResources:
+    """A Scrapy component (middleware, pipeline) built from its crawler, using the crawler's resources."""
 
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.res = CrawlResources.of(crawler)
 
-atexit.register(close_all)
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)

@@ -1,30 +1,70 @@
-"""Run a crawl of some or all registry sources in one Scrapy process; return the run summary."""
+"""Run a crawl of some or all registry sources in one Scrapy process; return the run summary.
+
+One Scrapy crawler per source, all in one CrawlerProcess. The process-wide `crawler.runlog.Run` (run
+id, parse workers, database, report log, summary) is created here, handed to every spider as its
+`run` argument and closed when the crawl is over; each crawler's own archive, crawl state and counts
+are its `crawler.resources.CrawlResources` extension. The settings come from one module per
+environment (crawler/settings/).
+"""
+import sys
+from importlib import import_module
+from pathlib import Path
+
 from scrapy.crawler import CrawlerProcess
-from scrapy.utils.project import get_project_settings
+from scrapy.settings import Settings
+from scrapy.utils.conf import closest_scrapy_cfg
+from scrapy.utils.misc import load_object
 
-from .registry import load_sources
-from .spiders.generic import GenericSpider
-from .spiders.hanweb import HanwebSpider
-from .spiders.trs import TrsSpider
-from .spiders.zhengzhou import ZhengzhouSpider
+from .errors import CrawlError, SettingsError
+from .registry import load_sources, select_sources
+from .replica import ReplicaDownloadHandler
+from .runlog import Run
+from .spiders import spiders_by_platform
 
-SPIDERS = {"zhengzhou": ZhengzhouSpider, "hanweb": HanwebSpider, "trs": TrsSpider, "generic": GenericSpider}
-REPLICA_HANDLERS = {"http": "crawler.replica.ReplicaDownloadHandler",
-                    "https": "crawler.replica.ReplicaDownloadHandler"}
+PRODUCTION = "crawler.settings.production"
+REPLICA = "crawler.settings.replica"
 
 
-def crawl_settings(data_dir="data", replica=None, db=None, overrides=None):
-    settings = get_project_settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.set("NIANBAO_DATA_DIR", str(data_dir))
+def crawl_settings(module=None, data_dir="data", replica=None, db=None, overrides=None):
+    """The settings of one crawl: the environment's module (`module`; by default the replica's when a
+    replica URL is given, else production's), then the crawl's own choices and `overrides`
+    (KEY=VALUE pairs, as `--set` gives them) on top, at command-line priority."""
+    name = module or (REPLICA if replica else PRODUCTION)
+    project = closest_scrapy_cfg()
+    if project and str(Path(project).parent) not in sys.path:  # as for the scrapy command: the project
+        sys.path.append(str(Path(project).parent))               # directory is importable (tests.*)
+    try:
+        settings_module = import_module(name)
+    except ImportError as e:
+        raise SettingsError(f"settings module {name!r} cannot be imported: {e}") from e
+    settings = Settings()
+    settings.setmodule(settings_module, priority="project")
+    settings.set("NIANBAO_DATA_DIR", str(data_dir), priority="cmdline")
     if db:
-        settings.set("NIANBAO_DB", str(db))
+        settings.set("NIANBAO_DB", str(db), priority="cmdline")
     if replica:
-        settings.set("NIANBAO_REPLICA", replica)
-        settings.set("DOWNLOAD_HANDLERS", REPLICA_HANDLERS)
-    for key, value in (overrides or {}).items():
-        settings.set(key, value)
+        settings.set("NIANBAO_REPLICA", replica, priority="cmdline")
+    settings.setdict(overrides or {}, priority="cmdline")
+    _check_replica(settings, name)
     return settings
+
+
+def _check_replica(settings, name):
+    routed = settings.get("NIANBAO_REPLICA")
+    if settings.getbool("NIANBAO_REPLICA_ONLY") and not routed:
+        raise SettingsError(f"the settings {name} are for the local replica only (no politeness): "
+                            "give the replica's URL (--replica URL)")
+    if routed:
+        handlers = settings.getdict("DOWNLOAD_HANDLERS")
+        for scheme in ("http", "https"):
+            handler = handlers.get(scheme)
+            try:
+                routes = bool(handler) and issubclass(load_object(handler), ReplicaDownloadHandler)
+            except (ImportError, NameError, ValueError, TypeError) as e:
+                raise SettingsError(f"DOWNLOAD_HANDLERS[{scheme!r}]: cannot load {handler!r}: {e}") from e
+            if not routes:
+                raise SettingsError(f"--replica needs settings that route {scheme}:// to the replica "
+                                    f"(DOWNLOAD_HANDLERS, as in {REPLICA}); {name} does not")
 
 
 def politeness_slots(sources, scale=1.0):
@@ -38,30 +78,19 @@ def politeness_slots(sources, scale=1.0):
 
 
 def run_crawl(source_ids=None, data_dir="data", replica=None, db=None, overrides=None, generic=False,
-              registry=None):
-    """Crawl the chosen sources (all when None); `generic` treats every portal as of unknown platform."""
-    sources = load_sources(registry) if registry else load_sources()
-    if source_ids:
-        unknown = set(source_ids) - {s["id"] for s in sources}
-        if unknown:
-            raise SystemExit(f"unknown source ids: {', '.join(sorted(unknown))}")
-        sources = [s for s in sources if s["id"] in source_ids]
-    settings = crawl_settings(data_dir, replica, db, overrides)
+              registry=None, settings_module=None):
+    """Crawl the chosen sources (all when None); `generic` treats every portal as of unknown platform.
+    `settings_module` and `overrides`: see crawl_settings."""
+    sources = select_sources(load_sources(registry), source_ids)
+    settings = crawl_settings(settings_module, data_dir, replica, db, overrides)
     settings.set("DOWNLOAD_SLOTS", politeness_slots(sources, settings.getfloat("NIANBAO_POLITENESS_SCALE", 1.0)))
     process = CrawlerProcess(settings)
-    for source in sources:
-        spider = GenericSpider if generic else SPIDERS[source["platform"]]
-        process.crawl(spider, source=source)
-    process.start()
-    from .resources import shared, close_all
-    summary = shared(process.settings).run
-    close_all()  # closes the WARC and the state, saves the summary (with its finish time)
-    result = summary.as_dict()
-    if db:  # the run's record goes in with the reports it stored
-        from db.store import Store
-        store = Store(db)
-        store.add_run(result)
-        store.refresh_health()
-        store.finish()  # summary tables, search index optimised, statistics: ready to serve
-        store.close()
-    return result
+    spiders = spiders_by_platform()
+    with Run(data_dir, db=db) as run:  # closed at the end: summary saved, the database finished
+        for source in sources:
+            run.add_source(source)
+            process.crawl(spiders["generic" if generic else source["platform"]], source=source, run=run)
+        process.start()
+    if run.errors:
+        raise CrawlError("; ".join(run.errors))
+    return run.summary()

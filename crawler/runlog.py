@@ -1,71 +1,149 @@
-"""The run summary, per source: pages fetched; new, changed, unchanged reports; failures by reason;
-blocked; the failed URLs (also kept in the crawl state so the next run retries them)."""
+"""A crawl run: what every crawler of one `run_crawl` shares, and the run's summary.
+
+One process runs one Scrapy crawler per registry source (crawler/run.py). `Run` is what they share:
+`run_crawl` creates it, hands it to every spider as its `run` argument and closes it when the crawl
+is over (a context manager: no module globals, no atexit). It owns what is process-wide:
+
+- the run id and its start and finish times;
+- the parse worker processes, started on first use (`pipelines.parse.default_workers()` of them);
+- the database (`db.store.Store`) when the crawl writes one (`nianbao crawl --db`), written from the
+  reactor thread only;
+- the run's report log, `runs/<run id>.reports.jsonl` (one line per stored report: record and result);
+- the run summary, `runs/<run id>.json`, saved once, when the run closes.
+
+The counts are not kept here: each crawler counts into its own Scrapy stats, under `nianbao/`
+(`nianbao/pages_fetched`, `nianbao/new`, ..., `nianbao/failures/<reason>`, `nianbao/robots`), and
+when it closes its source's part of the summary is made from them (`source_summary`). Per source:
+pages_fetched, not_modified, new, changed, unchanged, duplicates, blocked, parse_errors, failures
+{reason: n}, failed_urls [{url, reason}], robots, status (`pipelines.records.source_status`), and
+elapsed_seconds and finish_reason from Scrapy.
+"""
 import json
-from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
+from multiprocessing import get_context
 from pathlib import Path
 
-from scrapy import signals
+from pipelines.parse import default_workers
+from pipelines.records import source_status
+
+PREFIX = "nianbao/"
+FAILURES = PREFIX + "failures/"
+ROBOTS = PREFIX + "robots"
+COUNTS = ("pages_fetched", "not_modified", "new", "changed", "unchanged", "duplicates", "blocked",
+          "parse_errors")
 
 
 def _now():
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class RunSummary:
-    COUNTS = ("pages_fetched", "not_modified", "new", "changed", "unchanged", "duplicates", "blocked",
-              "parse_errors")
+def source_summary(stats, failed_urls=()):
+    """One source's part of the run summary (a `pipelines.records.SourceRun`), from its crawler's
+    stats as `StatsCollector.get_stats()` gives them."""
+    run = {key: stats.get(PREFIX + key, 0) for key in COUNTS}
+    run["failures"] = {k[len(FAILURES):]: n for k, n in sorted(stats.items()) if k.startswith(FAILURES)}
+    run["failed_urls"] = list(failed_urls)
+    run["robots"] = stats.get(ROBOTS)
+    run["status"] = source_status(run)
+    return run
 
-    def __init__(self, runs_dir):
-        self.dir = Path(runs_dir)
-        self.started_at = _now()
+
+def sources_not_ok(summary):
+    """[(source id, status)] of the sources of a run summary that were not ok (blocked, unreachable)."""
+    statuses = ((source_id, s.get("status") or source_status(s)) for source_id, s in summary["sources"].items())
+    return [(source_id, status) for source_id, status in statuses if status != "ok"]
+
+
+class Run:
+    """One crawl run. `with Run(data_dir, db) as run: ...` saves the summary and closes everything."""
+
+    def __init__(self, data_dir="data", db=None, workers=None):
+        self.data_dir = Path(data_dir)
+        self.dir = self.data_dir / "runs"
         self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        self.sources = {}
+        self.started_at = _now()
         self.finished_at = None
-
-    def source(self, source_id):
-        if source_id not in self.sources:
-            self.sources[source_id] = {**{k: 0 for k in self.COUNTS}, "failures": Counter(),
-                                       "failed_urls": [], "robots": None}
-        return self.sources[source_id]
-
-    def count(self, source_id, key, n=1):
-        self.source(source_id)[key] += n
-
-    def fail(self, source_id, url, reason):
-        s = self.source(source_id)
-        s["failures"][reason] += 1
-        s["failed_urls"].append({"url": url, "reason": reason})
-        if reason.startswith("blocked"):
-            s["blocked"] += 1
-
-    def as_dict(self):
-        return {"run_id": self.run_id, "started_at": self.started_at, "finished_at": self.finished_at,
-                "sources": {k: {**v, "failures": dict(v["failures"])} for k, v in self.sources.items()}}
-
-    def save(self):
-        self.finished_at = _now()
+        self.sources = {}
+        self.errors = []       # what stopped a crawler from working at all (see CrawlResources)
+        self.workers = workers or default_workers()
+        self._parsers = None
+        self._closed = False
         self.dir.mkdir(parents=True, exist_ok=True)
-        path = self.dir / f"{self.run_id}.json"
-        path.write_text(json.dumps(self.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-        return path
-
-
-class RunLog:
-    """Scrapy extension: saves the summary whenever a spider closes (the last close has it all)."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        self._reports = open(self.dir / f"{self.run_id}.reports.jsonl", "a", encoding="utf-8")
+        self.store = None
+        if db:
+            from db.store import Store
+            self.store = Store(db)
 
     @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
+    def from_settings(cls, settings):
+        """A run for a crawler started on its own (`scrapy crawl`), from NIANBAO_DATA_DIR and NIANBAO_DB."""
+        return cls(settings.get("NIANBAO_DATA_DIR") or "data", settings.get("NIANBAO_DB"))
 
-    def spider_closed(self, spider, reason):
-        from .resources import shared
-        run = shared(self.crawler.settings).run
-        source = run.source(spider.source["id"])
-        source["elapsed_seconds"] = self.crawler.stats.get_value("elapsed_time_seconds")
-        source["finish_reason"] = reason
-        run.save()
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.close(finish_store=exc_type is None)
+
+    # -- during the crawl ---------------------------------------------------------------------------
+
+    def add_source(self, source):
+        """A source this run crawls: in the summary from the start (as unreachable until its crawler
+        reports) and in the database."""
+        self.sources.setdefault(source["id"], source_summary({}))
+        if self.store is not None:
+            self.store.add_source(source)
+
+    def parsers(self):
+        """The parse worker processes, started on first use (PDFs are CPU-heavy and would hold the GIL
+        against the crawl); the crawl keeps one core to itself."""
+        if self._parsers is None:
+            self._parsers = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+        return self._parsers
+
+    def report(self, item, result):
+        """A parsed report document: into the database (if any) and the run's report log."""
+        if self.store is not None:
+            self.store.add_report(item, result)
+        self._reports.write(json.dumps({"record": item.record(),
+                                        "result": {k: v for k, v in result.items() if k != "text"}},
+                                       ensure_ascii=False) + "\n")
+        self._reports.flush()
+
+    def source_finished(self, source_id, summary):
+        """A crawler closed: its source's part of the summary (see `source_summary`)."""
+        self.sources[source_id] = summary
+
+    # -- at the end ---------------------------------------------------------------------------------
+
+    def summary(self):
+        return {"run_id": self.run_id, "started_at": self.started_at, "finished_at": self.finished_at,
+                "sources": dict(self.sources)}
+
+    @property
+    def path(self):
+        return self.dir / f"{self.run_id}.json"
+
+    def close(self, finish_store=True):
+        """Stop the parse workers, save the summary (once), and record the run in the database and make
+        it ready to serve (unless the crawl ended on an exception: then the database is only closed)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self._parsers is not None:
+                self._parsers.shutdown(wait=True)
+            self._reports.close()
+            self.finished_at = _now()
+            self.path.write_text(json.dumps(self.summary(), ensure_ascii=False, indent=1), encoding="utf-8")
+        finally:
+            if self.store is not None:
+                try:
+                    if finish_store:
+                        self.store.add_run(self.summary())
+                        self.store.refresh_health()
+                        self.store.finish()  # summary tables, search index optimised, statistics
+                finally:
+                    self.store.close()

@@ -7,7 +7,6 @@ user's working directory, so a relative data directory means the same place to a
 """
 import glob
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -15,8 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-REPLICA_SETTINGS = {"NIANBAO_POLITENESS_SCALE": "0", "AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_TIMEOUT": "3",
-                    "BACKOFF_BASE_DELAY": "0.2", "RETRY_TIMES": "2", "LOG_LEVEL": "ERROR"}
 
 
 def say(message):
@@ -26,13 +23,14 @@ def say(message):
 def build(data_dir="data", db_path=None, workers=None):
     from crawler.registry import load_sources
     from db.build import build as build_db
+    from pipelines.parse import default_workers
     data_dir = Path(data_dir)
     db_path = Path(db_path or data_dir / "nianbao.db")
     runs = [json.loads(Path(p).read_text(encoding="utf-8"))
             for p in sorted(glob.glob(str(data_dir / "runs" / "*.json")))]
     counts = build_db(data_dir / "archive", db_path, sources=load_sources(), runs=runs,
                       progress=lambda n: say(f"  {n} documents parsed"),
-                      workers=workers or max(1, (os.cpu_count() or 2) - 1))
+                      workers=workers or default_workers())
     say(f"built {db_path}: {counts['documents']} documents, {counts['reports']} report versions, "
         f"{counts['parse_errors']} unparsed (kept with their reason), {counts['seconds']} s")
     return counts
@@ -44,9 +42,7 @@ def crawl_subprocess(data_dir, replica=None, sources=()):
     for s in sources:
         argv += ["--source", s]
     if replica:
-        argv += ["--replica", replica]
-        for k, v in REPLICA_SETTINGS.items():
-            argv += ["--set", f"{k}={v}"]
+        argv += ["--replica", replica]  # with the replica's settings (crawler/settings/replica.py)
     else:
         argv += ["--set", "LOG_LEVEL=WARNING", "--set", "LOGSTATS_INTERVAL=30"]
     return subprocess.run(argv).returncode
@@ -107,16 +103,31 @@ def demo(data_dir="data", port=8001, replica_port=8800):
 
 
 def nightly(data_dir="data", sources=()):
-    """Crawl the real portals, say per source what happened, rebuild the database from the archive."""
+    """Crawl the real portals, say per source what happened, rebuild the database from the archive.
+    Returns the crawl's exit code (nianbao/exitcodes.py): 3 when a source was not ok, 1 when the crawl
+    crashed; either way the archive is published. A configuration error (2) stops before the rebuild."""
+    from crawler.runlog import sources_not_ok
+
+    from .exitcodes import ExitCode
     say("crawling the real portals")
-    crawl_subprocess(data_dir, sources=sources)
+    code = crawl_subprocess(data_dir, sources=sources)
+    if code == ExitCode.USAGE:
+        say("the crawl could not start (see above); the database is left as it was")
+        return ExitCode.USAGE
     runs = sorted(glob.glob(str(Path(data_dir) / "runs" / "*.json")))
     if runs:
         summary = json.loads(Path(runs[-1]).read_text(encoding="utf-8"))
+        statuses = dict(sources_not_ok(summary))
         for source_id, s in summary["sources"].items():
-            reachable = s["pages_fetched"] > 0 or s.get("not_modified", 0) > 0
-            state = "ok" if reachable and not s["blocked"] else ("blocked" if s["blocked"] else "UNREACHABLE")
-            say(f"  {source_id}: {state}; {s['new']} new, {s['changed']} changed, failures {s['failures'] or 'none'}")
+            state = statuses.get(source_id, "ok")
+            say(f"  {source_id}: {state if state == 'ok' else state.upper()}; {s['new']} new, "
+                f"{s['changed']} changed, failures {s['failures'] or 'none'}")
     say("rebuilding the database from everything the archive holds")
     build(data_dir)
-    return 0
+    if code == ExitCode.OK:
+        return ExitCode.OK
+    if code == ExitCode.SOURCE_NOT_OK:
+        say("some sources were not ok (above); the archive is published all the same")
+        return ExitCode.SOURCE_NOT_OK
+    say(f"the crawl failed (exit {code}); the archive is published all the same")
+    return ExitCode.ERROR

@@ -4,6 +4,7 @@ A document that cannot be read gives a result with "error" and its reason instea
 caller keeps going with the next one.
 """
 import hashlib
+import os
 from pathlib import Path
 
 from . import checks, mapping, metadata
@@ -12,6 +13,12 @@ from .extract.detect import sniff
 from .extract.model import ExtractError
 
 MAX_BYTES = 30 * 1024 * 1024  # no real report page is this big; a bigger file is refused, not parsed
+
+
+def default_workers():
+    """Parsing processes when none are asked for: one per core but one, which is left to the crawl or
+    the store that feeds them (at least one)."""
+    return max(1, (os.cpu_count() or 2) - 1)
 
 
 def _extractor(fmt):

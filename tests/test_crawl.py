@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from pipelines.archive import blob_path, iter_reports, read_record_payload, warc_files
+from nianbao.exitcodes import ExitCode
 from tests.crawl_harness import ROOT, crawl
 from replica.catalog import canonical
 from replica.server import Replica
@@ -80,7 +81,7 @@ def test_every_pagination_family_ends_and_misses_nothing(replica, first):
             continue
         listed = [e for e in replica.catalog.reachable() if e.host == column.host and e.column == column.column]
         assert all(e.key in found for e in listed), (column.host, column.column)
-    assert first.proc.returncode == 0  # the crawl ended by itself
+    assert first.proc.returncode == ExitCode.SOURCE_NOT_OK  # the crawl ended by itself (chanhe blocked)
 
 
 # -- first run: values ---------------------------------------------------------------------------------
@@ -178,6 +179,19 @@ def test_soft_404_is_recorded_not_stored(replica, first):
     soft = replica.catalog.obstacles_of("soft_404")[0]["url"]
     assert first.failed().get(soft) == "soft_404"
     assert soft not in {i["record"]["page_url"] for i in first.items}
+
+
+# -- first run: exit status --------------------------------------------------------------------------
+
+def test_a_blocked_source_makes_the_crawl_exit_3_and_is_named(first):
+    assert first.proc.returncode == ExitCode.SOURCE_NOT_OK
+    out = first.proc.stdout
+    assert "chanhe: blocked;" in out and "1 of 7 sources not ok: chanhe (blocked)" in out
+    assert first.source("chanhe")["status"] == "blocked"
+    for source_id in ("zhengzhou-public", "zhengzhou-www", "xinzheng-public", "dengfeng-public", "pingtan",
+                      "xinxiangxian"):
+        assert f"{source_id}: ok;" in out
+        assert first.source(source_id)["status"] == "ok"
 
 
 # -- the archive ---------------------------------------------------------------------------------------
@@ -288,3 +302,22 @@ def test_list_growing_mid_crawl_loses_nothing_and_doubles_nothing(tmp_path):
         assert all(len(pages) == 1 for pages in found.values())
         later = crawl(r, tmp_path / "growing", sources=["zhengzhou-public"])  # the next run has it
         assert added[0].key in found or added[0].key in found_reports(r, later)
+
+
+# -- exit status: healthy sources, an unreachable portal -----------------------------------------------
+
+def test_a_crawl_of_healthy_sources_exits_0(replica, tmp_path):
+    run = crawl(replica, tmp_path / "healthy", sources=["pingtan", "dengfeng-public"], expect=ExitCode.OK)
+    assert "pingtan: ok;" in run.proc.stdout and "dengfeng-public: ok;" in run.proc.stdout
+    assert "not ok" not in run.proc.stdout
+    assert run.source("pingtan")["new"] == 10
+
+
+def test_an_unreachable_source_makes_the_crawl_exit_3_and_is_named(tmp_path):
+    """Every host routed to a closed port: the portal is down."""
+    run = crawl("http://127.0.0.1:9", tmp_path / "down", sources=["pingtan"], expect=ExitCode.SOURCE_NOT_OK)
+    assert "pingtan: unreachable;" in run.proc.stdout
+    assert "1 of 1 sources not ok: pingtan (unreachable)" in run.proc.stdout
+    source = run.source("pingtan")
+    assert source["status"] == "unreachable" and source["pages_fetched"] == 0
+    assert source["failures"] == {"connection_refused": 1}

@@ -1,10 +1,11 @@
-"""`nianbao nightly` when portals cannot be reached: it says so per source and still publishes what
-the archive holds."""
+"""`nianbao nightly` when portals cannot be reached: it says so per source, still publishes what the
+archive holds, and exits 3 (a source not ok)."""
 import sqlite3
 import subprocess
 
 import yaml
 
+from nianbao.exitcodes import ExitCode
 from pipelines.archive import WarcArchive, store_blob
 from tests.crawl_harness import NIANBAO, ROOT
 
@@ -35,7 +36,7 @@ def test_unreachable_portal_is_reported_and_the_archive_still_published(tmp_path
     proc = subprocess.run([str(NIANBAO), "nightly", "--data", str(tmp_path / "data")], capture_output=True,
                           text=True, cwd=ROOT, timeout=300,
                           env={"PATH": "/usr/bin:/bin", "NIANBAO_REGISTRY": str(registry)})
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.returncode == ExitCode.SOURCE_NOT_OK, proc.stderr[-2000:]
     assert "down: UNREACHABLE" in proc.stdout and "connection_refused" in proc.stdout
     db = sqlite3.connect(tmp_path / "data" / "nianbao.db")
     agencies = {r[0] for r in db.execute("select agency from reports")}

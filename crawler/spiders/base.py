@@ -3,6 +3,7 @@ document handling, error recording. A platform spider only knows its lists and i
 import hashlib
 import re
 from datetime import datetime, timezone
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -11,20 +12,21 @@ from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefused
 from twisted.internet.error import ConnectionLost, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from pipelines import template as T
 from pipelines.extract.charset import decode
 from pipelines.extract.html import parse_markup
 from pipelines.extract.model import ExtractError
 from pipelines.records import CrawledDocument
 
 from ..canonical import canonical_url
+from ..errors import RegistryError
 from ..middlewares import Blocked
 from ..pagemeta import read_page_meta
-from ..resources import shared
+from ..resources import CrawlResources
 
 DOCUMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd)(?:$|[?#])", re.I)
 DOWNFILE = re.compile(r"downfile\.jsp|download\.jsp|/attach/|filename=[^&]+\.(pdf|docx?|wps)", re.I)
 REPORT_TITLE = re.compile(r"(政府)?信息公开.{0,12}(年度报告|年报)|年度报告|工作年报")
-TEMPLATE_MARKS = ("本年新收", "第二十条", "本年度办理结果", "申请人情况", "主动公开政府信息情况")
 _WS = re.compile(r"\s+")
 
 
@@ -48,27 +50,43 @@ def failure_reason(failure):
 
 
 class ReportSpider(scrapy.Spider):
+    """One registry source per spider run. A platform spider names its `platform` (the registry's
+    `platform:` value; crawler/spiders/__init__.py finds the spiders by it) and implements `parse_list`.
+
+    Arguments: `source`, the registry entry (or its id), and `run`, the process-wide
+    `crawler.runlog.Run` that `crawler.run.run_crawl` shares between its crawlers (none when the spider
+    is started on its own: then its crawler's resources make a run of its own).
+    """
     platform = None
     # XPaths of the report body and title on this platform's detail pages (first match wins)
     body_xpaths = ("//body",)
     title_xpaths = ()
 
-    def __init__(self, source=None, *args, **kwargs):
+    def __init__(self, source=None, run=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if isinstance(source, str):
             from ..registry import sources_by_id
-            source = sources_by_id()[source]
+            sources = sources_by_id()
+            if source not in sources:
+                raise RegistryError(f"unknown source id {source!r}")
+            source = sources[source]
+        if not source:
+            raise RegistryError(f"{type(self).__name__} needs a source (a registry entry or its id)")
         self.source = source
+        self.run = run
         self.allowed_hosts = set(source["allowed_hosts"])
         self.obey_robots = source["robots"] == "obey"
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.res = shared(crawler.settings)
-        spider.res.run.source(spider.source["id"])["robots"] = spider.source["robots"]
         spider.logger.info("source %s: robots.txt policy %s", spider.source["id"], spider.source["robots"])
         return spider
+
+    @cached_property
+    def res(self):
+        """This crawler's archive, crawl state and record of the run (crawler/resources.py)."""
+        return CrawlResources.of(self.crawler)
 
     # -- requests ---------------------------------------------------------------------------------
 
@@ -95,7 +113,7 @@ class ReportSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         reason = failure_reason(failure)
-        self.res.run.fail(self.source["id"], request.url, reason)
+        self.res.fail(request.url, reason)
         if reason == "robots_disallowed":  # a policy, not a failure to retry
             return
         self.res.state.fail(request.url, self.source["id"], reason, request.meta.get("page_url"),
@@ -115,13 +133,13 @@ class ReportSpider(scrapy.Spider):
     def parse_page(self, response, root=None):
         page_url = response.url
         if response.status == 304:
-            self.res.run.count(self.source["id"], "unchanged")
+            self.res.count("unchanged")
             for doc_url in self.res.state.documents_of(canonical_url(page_url)):
                 yield self.request(doc_url, self.parse_document, "document", page_url=page_url,
                                    page_meta=response.meta.get("page_meta", {}))
             return
         if self.is_soft_404(response):
-            self.res.run.fail(self.source["id"], page_url, "soft_404")
+            self.res.fail(page_url, "soft_404")
             return
         root = root if root is not None else html_root(response)
         meta = read_page_meta(root, self.title_xpaths)
@@ -129,7 +147,7 @@ class ReportSpider(scrapy.Spider):
         body = self.report_body(root)
         documents = self.document_links(response, body)
         text = _WS.sub("", body.text_content()) if body is not None else ""
-        inline = any(mark in text for mark in TEMPLATE_MARKS) or not documents
+        inline = any(mark in text for mark in T.REPORT_MARKS) or not documents
         if inline:
             yield self.report_item(response, page_url, meta, content_key=_key(text), role="page")
         for url in documents:
@@ -138,7 +156,7 @@ class ReportSpider(scrapy.Spider):
 
     def parse_document(self, response):
         if response.status == 304:
-            self.res.run.count(self.source["id"], "unchanged")
+            self.res.count("unchanged")
             return
         yield self.report_item(response, response.meta.get("page_url"), response.meta.get("page_meta", {}),
                                content_key=hashlib.sha256(response.body).hexdigest(), role="attachment")

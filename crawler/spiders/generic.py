@@ -10,7 +10,9 @@ with the usual templates (`index_1.html`, `list_2.shtml`, …) until a page adds
 import re
 from urllib.parse import urljoin, urlsplit
 
-from .base import _WS, DOCUMENT_EXT, DOWNFILE, REPORT_TITLE, TEMPLATE_MARKS, ReportSpider, html_root
+from pipelines import template as T
+
+from .base import _WS, DOCUMENT_EXT, DOWNFILE, REPORT_TITLE, ReportSpider, html_root
 
 SKIP = re.compile(r"\.(css|js|png|jpe?g|gif|ico|svg|zip|rar|mp4|mp3)(?:$|\?)|^(?:javascript|mailto|tel|#)", re.I)
 PAGER_WORDS = re.compile(r"^(下一页|下页|尾页|末页|\d{1,3}|>|»|更多)$")
@@ -65,7 +67,7 @@ class GenericSpider(ReportSpider):
     def _is_report(self, root, report_links):
         body = root.find("body")
         text = _WS.sub("", body.text_content()) if body is not None else ""
-        if any(mark in text for mark in TEMPLATE_MARKS[:3]):
+        if any(mark in text for mark in T.STRONG_REPORT_MARKS):
             return True
         titles = root.xpath("//meta[@name='ArticleTitle']/@content") + [
             h.text_content() for h in root.xpath("//h1|//*[contains(@class,'title')]") if len(h.text_content()) < 80]

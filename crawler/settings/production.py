@@ -1,4 +1,5 @@
-"""Scrapy settings for the nightly crawl. Politeness first: these are public servers we depend on."""
+"""Scrapy settings for the real portals (`nianbao crawl`, `nianbao nightly`; scrapy.cfg's default).
+Politeness first: these are public servers we depend on."""
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -46,11 +47,15 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ArchiveReportPipeline": 200,
     "crawler.pipelines.ParseStorePipeline": 300,
 }
-EXTENSIONS = {"crawler.runlog.RunLog": 500}
+EXTENSIONS = {"crawler.resources.CrawlResources": 500}  # archive, crawl state, record of the run
 
 # Where things go (nianbao crawl sets these from its options).
 NIANBAO_DATA_DIR = "data"
-NIANBAO_REPLICA = None  # e.g. "http://127.0.0.1:8800": route every real host name to the local replica
+NIANBAO_DB = None  # a SQLite database to store parsed reports in (--db)
+# e.g. "http://127.0.0.1:8800": route every real host name to the local replica (--replica); needs the
+# replica's download handlers (crawler.settings.replica)
+NIANBAO_REPLICA = None
+NIANBAO_REPLICA_ONLY = False  # True: settings unfit for real portals, refused without NIANBAO_REPLICA
 NIANBAO_POLITENESS_SCALE = 1.0  # multiplies the registry's per-source delays; 0 for the local replica
 BACKOFF_MAX_TRIES = 4
 BACKOFF_BASE_DELAY = 1.0

@@ -1,0 +1,29 @@
+"""The exit codes of `nianbao`, defined once: the command line returns them, `nianbao --help` lists
+them (HELP, made from MEANING), the tests compare with them."""
+import textwrap
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    SOURCE_NOT_OK = 3
+    UNPARSED = 4
+
+
+MEANING = {
+    ExitCode.OK: "success",
+    ExitCode.ERROR: "unexpected error (a crash: the traceback is printed; or a crawl that could not open its "
+                    "archive)",
+    ExitCode.USAGE: "usage or configuration error (bad arguments, registry, settings or source ids; build: no "
+                    "archived document under --data)",
+    ExitCode.SOURCE_NOT_OK: "crawl, nightly: the crawl ran but a source was not ok (blocked or unreachable); "
+                            "nightly still rebuilds the database from the archive",
+    ExitCode.UNPARSED: "parse: some documents could not be parsed, or print the template's labels but no table "
+                       "was read (each says so; the others were parsed)",
+}
+
+HELP = "exit status:\n" + "\n".join(
+    textwrap.fill(text, width=100, initial_indent=f"  {code.value}  ", subsequent_indent="     ")
+    for code, text in MEANING.items())
