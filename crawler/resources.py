@@ -85,6 +85,8 @@ class CrawlResources:
             raise CloseSpider("resources_unavailable") from e
 
     def spider_closed(self, spider, reason):
+        if self.run is None:  # never opened
+            return
         summary = source_summary(self.stats.get_stats(), self.failed_urls)
         summary["elapsed_seconds"] = self.stats.get_value("elapsed_time_seconds")
         summary["finish_reason"] = reason

@@ -23,15 +23,15 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from multiprocessing import get_context
 from pathlib import Path
+from typing import get_type_hints
 
 from pipelines.parse import default_workers
-from pipelines.records import source_status
+from pipelines.records import SourceRun, source_status
 
 PREFIX = "nianbao/"
 FAILURES = PREFIX + "failures/"
 ROBOTS = PREFIX + "robots"
-COUNTS = ("pages_fetched", "not_modified", "new", "changed", "unchanged", "duplicates", "blocked",
-          "parse_errors")
+COUNTS = tuple(key for key, kind in get_type_hints(SourceRun).items() if kind is int)  # pages_fetched ... parse_errors
 
 
 def _now():
