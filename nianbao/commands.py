@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from crawler.errors import CrawlError
+
 
 
 def say(message):
@@ -78,14 +80,17 @@ def demo(data_dir="data", port=8001, replica_port=8800):
             except subprocess.TimeoutExpired:
                 child.kill()
 
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    def terminated(*_):
+        raise KeyboardInterrupt  # SIGTERM stops the demo as Ctrl-C does: children stopped, exit 0
+
+    signal.signal(signal.SIGTERM, terminated)
     try:
         say(f"starting the replica portals on 127.0.0.1:{replica_port} (rendering reports, ~20 s)")
         replica = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "replica", "--port", str(replica_port),
                                     "--warm"])
         children.append(replica)
         if not wait_for_port(replica_port, 180):
-            raise SystemExit("the replica did not start")
+            raise CrawlError(f"the replica did not start on 127.0.0.1:{replica_port} within 180 s")
         say("crawling the replica portals (real Scrapy, real HTTP); per-source summary follows")
         crawl_subprocess(data_dir, replica=f"http://127.0.0.1:{replica_port}")
         say("building the database from the archive")

@@ -1,7 +1,7 @@
 """The verbatim archive: every HTTP exchange as WARC/1.1 records, report bodies also by sha256.
 
 Layout under one archive directory:
-    warc/<prefix>-<UTC time>-<pid>.warc.gz   one file per crawler process (safe for several processes)
+    warc/<prefix>-<UTC time>-<pid>.warc.gz   one file per writer (a crawler: one source in one process)
     blobs/<sha256[:2]>/<sha256>              each report document's body, byte for byte
 
 Each response is written as a request record and a response record (with WARC-Block-Digest and
