@@ -100,7 +100,7 @@ def _check_readable(pages, doc):
     image_only = []
     for n, page in enumerate(pages, 1):
         chars = [c["text"] for c in page.chars if c["text"].strip()]
-        page_bad = sum(1 for c in chars if _is_bad(c))
+        page_bad = len(list(filter(_BAD.search, chars)))  # _is_bad, for every character of the PDF
         bad += page_bad
         good += len(chars) - page_bad
         if not chars and page.images:

@@ -12,6 +12,7 @@ PDF extractor was written and tested against), so a page reads the same as befor
   cross (3 pt tolerance) is a corner; a cell is the smallest rectangle of four corners joined by
   edges; cells that share a corner are one table.
 """
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from itertools import groupby
 
@@ -22,7 +23,7 @@ _EPS = 1e-3
 _TOL = 3 + _EPS  # points: pdfplumber's default tolerance for words, lines, snapping, joining and crossings
 _MIN_EDGE = 3 - _EPS  # points: a shorter rule (after joining) is no rule
 _MIN_PIECE = 1 - _EPS  # points: a shorter piece is dropped before joining (a thin rectangle's ends)
-_LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"})
 
 
 def _chain_ids(values, tol):
@@ -54,20 +55,33 @@ def _cluster(items, keys, tol, keep_order=False):
 
 def dedupe(chars, tol=1 + _EPS):
     """Characters printed twice at (almost) the same place, as fake bold does, counted once: same
-    text, font and size within 1 pt down and across (chained), the first of them kept, the page's order kept."""
-    same = {}
-    for i, c in enumerate(chars):
-        same.setdefault((c["upright"], c["text"], c["fontname"], c["size"]), []).append(i)
+    text, font and size, tops within 1 pt (chained), then left edges within 1 pt (chained); the
+    first of them kept, the page's order kept."""
+    # one sort puts each group's characters together, top to bottom; only groups with characters
+    # on one line go on to the left edges (a single sort instead of a dict of lists: this runs for
+    # every character of every page)
+    order = sorted(zip([c["text"] for c in chars], [c["fontname"] for c in chars], [c["size"] for c in chars],
+                       [c["upright"] for c in chars], [c["top"] for c in chars], range(len(chars))))
     drop = set()
-    for group in same.values():
-        if len(group) > 1:
-            for band in _chain(group, [chars[i]["top"] for i in group], tol):
-                if len(band) > 1:
-                    for spot in _chain(band, [chars[i]["x0"] for i in band], tol):
-                        if len(spot) > 1:
-                            keep = min(spot, key=lambda i: (chars[i]["top"], chars[i]["x0"], i))
-                            drop.update(i for i in spot if i != keep)
+    band, last = [], None
+    for entry in order:
+        if band and entry[:4] == last[:4] and entry[4] <= last[4] + tol:
+            band.append(entry[5])
+        else:
+            if len(band) > 1:
+                _drop_repeats(chars, band, tol, drop)
+            band = [entry[5]]
+        last = entry
+    if len(band) > 1:
+        _drop_repeats(chars, band, tol, drop)
     return [c for i, c in enumerate(chars) if i not in drop] if drop else chars
+
+
+def _drop_repeats(chars, band, tol, drop):
+    for spot in _chain(band, [chars[i]["x0"] for i in band], tol):
+        if len(spot) > 1:
+            keep = min(spot, key=lambda i: (chars[i]["top"], chars[i]["x0"], i))
+            drop.update(i for i in spot if i != keep)
 
 
 def _chain(items, keys, tol):
@@ -116,7 +130,17 @@ def _split_words(line, upright):
             if word:
                 out.append(word)
             word = []
-        elif word and _new_word(word[-1], ch, upright):
+        elif not word:
+            word = [ch]
+        elif upright:  # inline _new_word: this loop runs for every character of every page
+            prev = word[-1]
+            x0 = ch["x0"]
+            if x0 < prev["x0"] - _EPS or x0 > prev["x1"] + _TOL or abs(ch["top"] - prev["top"]) > _TOL:
+                out.append(word)
+                word = [ch]
+            else:
+                word.append(ch)
+        elif _new_word(word[-1], ch, upright):
             out.append(word)
             word = [ch]
         else:
@@ -127,7 +151,7 @@ def _split_words(line, upright):
 
 
 def _word_text(word):
-    return "".join(_LIGATURES.get(c["text"], c["text"]) for c in word)
+    return "".join([c["text"] for c in word]).translate(_LIGATURES)
 
 
 def lines(chars, keep_order=False):
@@ -135,19 +159,25 @@ def lines(chars, keep_order=False):
     they come (the page as a whole, as pdfplumber's page.extract_text did); otherwise words are grouped
     into lines wherever they are (a cell, a strip of the page)."""
     found = words(chars)
-    return _cluster(found, [min(c["top"] for c in w) for w in found], _TOL, keep_order=keep_order)
+    return _cluster(found, [min([c["top"] for c in w]) for w in found], _TOL, keep_order=keep_order)
 
 
 def line_text(line):
-    return " ".join(_word_text(w) for w in line)
+    return " ".join([_word_text(w) for w in line])
 
 
 def text(chars, keep_order=False):
-    if chars and all(c["upright"] for c in chars):
-        tops = [c["top"] for c in chars]
-        if max(tops) - min(tops) <= _TOL:  # one line (most cells): no clustering to do
-            return line_text(_split_words(sorted(chars, key=lambda c: c["x0"]), True))
-    return "\n".join(line_text(line) for line in lines(chars, keep_order))
+    if len(chars) == 1:
+        return chars[0]["text"].translate(_LIGATURES).strip()
+    tops = [c["top"] for c in chars]
+    if tops and max(tops) - min(tops) <= _TOL and all([c["upright"] for c in chars]):
+        # one line (most cells): no clustering to do
+        return line_text(_split_words(sorted(chars, key=_X0), True))
+    return "\n".join([line_text(line) for line in lines(chars, keep_order)])
+
+
+def _X0(c):
+    return c["x0"]
 
 
 # -- ruled tables -----------------------------------------------------------------------------------
@@ -176,32 +206,36 @@ def find_tables(edges):
     """Ruled tables, top to bottom: each a list of cell boxes (x0, top, x1, bottom), two cells or more."""
     edges = _snap_and_join(edges)
     # corners: where a vertical edge and a horizontal one cross or touch; each corner knows its edges
-    vs = [(i, e) for i, e in enumerate(edges) if e[0] == "v"]
+    vs = sorted((e[1], e[2], e[3], i) for i, e in enumerate(edges) if e[0] == "v")
+    vx = [v[0] for v in vs]
     corners = {}
-    for j, (_, y, x0, x1) in enumerate(edges):
-        if edges[j][0] != "h":
+    for j, (orientation, y, x0, x1) in enumerate(edges):
+        if orientation != "h":
             continue
-        for i, (_, x, top, bottom) in vs:
-            if top <= y + _TOL and bottom >= y - _TOL and x0 - _TOL <= x <= x1 + _TOL:
+        for x, top, bottom, i in vs[bisect_left(vx, x0 - _TOL):bisect_right(vx, x1 + _TOL)]:
+            if top <= y + _TOL and bottom >= y - _TOL:
                 v_ids, h_ids = corners.setdefault((x, y), (set(), set()))
                 v_ids.add(i)
                 h_ids.add(j)
     # cells: from each corner, the nearest corner below and the nearest to the right that edges join
     # to it, whose fourth corner exists and is joined to both (pdfplumber's rule: a merged cell is
     # one cell, since no edge joins the corners inside it)
-    column, row = defaultdict(list), defaultdict(list)
-    for p in sorted(corners):
+    column, row, at = defaultdict(list), defaultdict(list), {}
+    points = sorted(corners)
+    for p in points:
+        at[p] = (len(column[p[0]]), len(row[p[1]]))
         column[p[0]].append(p)  # top to bottom
         row[p[1]].append(p)  # left to right
     cells = []
-    for p in sorted(corners):
+    for p in points:
         v, h = corners[p]
+        down, across = at[p]
         cell = None
-        for below in column[p[0]]:
-            if below[1] <= p[1] or not v & corners[below][0]:
+        for below in column[p[0]][down + 1:]:
+            if not v & corners[below][0]:
                 continue
-            for right in row[p[1]]:
-                if right[0] <= p[0] or not h & corners[right][1]:
+            for right in row[p[1]][across + 1:]:
+                if not h & corners[right][1]:
                     continue
                 far = (right[0], below[1])
                 if far in corners and corners[far][0] & corners[right][0] and corners[far][1] & corners[below][1]:

@@ -108,6 +108,9 @@ _origin = _plain(R.FPDFText_GetCharOrigin, ctypes.c_int, ctypes.c_void_p, ctypes
 # the text object that drew a character, as an address (an int): a ctypes pointer would be a new
 # Python object each time, useless as the key its characters are grouped by
 _object_at = _plain(R.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_text_matrix = _plain(R.FPDFText_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(R.FS_MATRIX))
+_font_size = _plain(R.FPDFText_GetFontSize, ctypes.c_double, ctypes.c_void_p, ctypes.c_int)
+_object_font = _plain(R.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p)
 
 
 _SPACES = {ord(ch) for ch in map(chr, range(0x3001)) if ch.isspace()}
@@ -118,35 +121,50 @@ def _chars(textpage, to_page):
     n = R.FPDFText_CountChars(textpage)
     get_unicode, map_error, get_origin, object_at = _unicode, _map_error, _origin, _object_at
     pa, pb, pc, pd, pe, pf = to_page
+    plain_page = to_page == (1, 0, 0, -1, 0, pf)  # not turned: x stays, y flips
     ox, oy = ctypes.c_double(), ctypes.c_double()
     px, py = ctypes.pointer(ox), ctypes.pointer(oy)
     runs = {}  # text object -> what its characters share
+    kinds = {}  # (matrix, font size, font) -> what the characters of such objects share
     fonts = {}  # font -> (name, descent, advance widths)
+    m = R.FS_MATRIX()
+    pm = ctypes.pointer(m)
     chars = []
     append = chars.append
     key = None
-    for i in range(n):
-        u = get_unicode(tp, i)
+    codes = _codes(textpage, n)
+    if codes is None:
+        codes = [get_unicode(tp, i) for i in range(n)]
+    for i, u in enumerate(codes):
         if u in _SPACES and R.FPDFText_IsGenerated(textpage, i):
             continue  # a space or line break PDFium inferred, not a character of the page
         obj = object_at(tp, i)
         if obj != key:  # the characters of one text object mostly come together
             key = obj
             run = runs.get(key)
-            if run is None:
-                run = runs[key] = _run(textpage, i, to_page, fonts)
+            if run is None:  # a new text object: most are a few characters (a word, a table cell)
+                _text_matrix(tp, i, pm)
+                kind = (m.a, m.b, m.c, m.d, _font_size(tp, i), _object_font(key))
+                run = kinds.get(kind)
+                if run is None:
+                    run = kinds[kind] = _run(kind, to_page, fonts)
+                runs[key] = run
             A, B, C, D, fs, lo, hi, fontname, widths, font, upright = run
             straight = B == 0 and C == 0 and A > 0  # neither turned nor mirrored across (nearly all text)
             size = (hi - lo) * abs(D)  # the same for every character of the object (fake bold is found by it)
         text = "\ufffd" if not u or map_error(tp, i) else chr(u)  # unmapped: PDFium gives the glyph code
         adv = widths.get(u)
         if adv is None:
-            adv = widths[u] = _advance(font, u) * fs
+            adv = widths[u] = _advance(font, u)
+        adv *= fs
         if not adv and straight and u not in _SPACES:
             adv = _loose_width(textpage, i) / A  # the font's own width, if the PDF's cannot be looked up
         get_origin(tp, i, px, py)
-        x, y = ox.value, oy.value
-        X, Y = pa * x + pc * y + pe, pb * x + pd * y + pf
+        if plain_page:
+            X, Y = ox.value, pf - oy.value
+        else:
+            x, y = ox.value, oy.value
+            X, Y = pa * x + pc * y + pe, pb * x + pd * y + pf
         # pdfminer's box: in text space across the advance and from the descent up one font size,
         # through the character's matrix into page space (min and max over the four corners)
         if straight:
@@ -165,24 +183,34 @@ def _chars(textpage, to_page):
     return chars
 
 
-def _run(tp, i, to_page, fonts):
-    """What the characters of one text object share: their matrix into page space, font size, the
-    descent and top of their boxes, the font's name, a cache of advance widths, the font."""
-    m = R.FS_MATRIX()
-    R.FPDFText_GetMatrix(tp, i, m)
-    A, B, C, D, _, _ = _then((m.a, m.b, m.c, m.d, 0, 0), to_page[:4] + (0, 0))
-    fs = R.FPDFText_GetFontSize(tp, i)
-    font = R.FPDFTextObj_GetFont(R.FPDFText_GetTextObject(tp, i))
-    key = _address(font)
-    if key not in fonts:
-        fonts[key] = _font_info(font)
-    name, descent, widths = fonts[key]
+def _codes(textpage, n):
+    """Every character's Unicode in one call (FPDFText_GetText) rather than one call each, when the
+    page's text is the characters one for one (it leaves out control characters and any outside
+    the BMP: then None, and they are asked for one by one)."""
+    if n <= 0:
+        return []
+    buf = ctypes.create_string_buffer((n + 1) * 2)
+    got = R.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    text = buf.raw[:2 * max(got - 1, 0)].decode("utf-16-le", "replace")
+    return list(map(ord, text)) if len(text) == n else None
+
+
+def _run(kind, to_page, fonts):
+    """What the characters of text objects of one kind (matrix, font size, font) share: their matrix
+    into page space, font size, the descent and top of their boxes, the font's name, its advance
+    widths per point of size, the font, whether they stand upright."""
+    a, b, c, d, fs, font = kind
+    A, B, C, D, _, _ = _then((a, b, c, d, 0, 0), to_page[:4] + (0, 0))
+    if font not in fonts:
+        fonts[font] = _font_info(ctypes.cast(font, R.FPDF_FONT) if font else None)
+    name, descent, widths = fonts[font]
     upright = A * D < 0 and B * C >= 0  # pdfminer's test, in its frame (y up): text not turned or mirrored
-    return A, B, C, D, fs, descent * fs, (descent + 1) * fs, name, widths.setdefault(fs, {}), font, upright
+    return (A, B, C, D, fs, descent * fs, (descent + 1) * fs, name, widths,
+            ctypes.cast(font, R.FPDF_FONT) if font else None, upright)
 
 
 def _font_info(font):
-    """(base font name, descent per point of size, {} for advance widths by size)."""
+    """(base font name, descent per point of size, {} for advance widths per point of size)."""
     if not font:
         return "", 0.0, {}
     descent = ctypes.c_float()
