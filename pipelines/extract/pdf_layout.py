@@ -63,15 +63,15 @@ def dedupe(chars, tol=1 + _EPS):
     order = sorted(zip([c["text"] for c in chars], [c["fontname"] for c in chars], [c["size"] for c in chars],
                        [c["upright"] for c in chars], [c["top"] for c in chars], range(len(chars))))
     drop = set()
-    band, last = [], None
-    for entry in order:
-        if band and entry[:4] == last[:4] and entry[4] <= last[4] + tol:
-            band.append(entry[5])
+    band, last = [], (None,) * 5
+    for text, font, size, upright, top, i in order:
+        if text == last[0] and font == last[1] and size == last[2] and upright == last[3] and top <= last[4] + tol:
+            band.append(i)
         else:
             if len(band) > 1:
                 _drop_repeats(chars, band, tol, drop)
-            band = [entry[5]]
-        last = entry
+            band = [i]
+        last = (text, font, size, upright, top)
     if len(band) > 1:
         _drop_repeats(chars, band, tol, drop)
     return [c for i, c in enumerate(chars) if i not in drop] if drop else chars
