@@ -25,7 +25,7 @@ from ..template import normalize_label, strip_ordinal
 from ..values import is_value_like
 from . import pdf_layout as layout
 from .model import Cell, Document, ExtractError
-from .pdfium_page import open_pdf, read_page
+from .pdfium_page import PDFIUM_LOCK, open_pdf, read_page
 
 MAX_PAGES = 80  # reports run 5–20 pages; beyond this it is a compilation, read the start only
 _TOL = 1.5  # points: edges this close are the same grid line
@@ -35,34 +35,35 @@ _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第?\s*\d+\s*页?(共\s*\d+\s*页)?|\d
 
 
 def extract_pdf(data, header_charset=None):
-    try:
-        pdf = open_pdf(data)
-    except PdfiumError as e:
-        if getattr(e, "err_code", None) == FPDF_ERR_PASSWORD:  # an owner password alone opens fine
-            raise ExtractError("encrypted", "the PDF is encrypted with a password and cannot be opened")
-        raise ExtractError("malformed_pdf", f"the PDF cannot be read: {e}"[:300])
-    try:
-        return _extract(pdf)
-    except ExtractError:
-        raise
-    except Exception as e:  # a page PDFium opened but cannot interpret: the file is damaged
-        raise ExtractError("malformed_pdf", f"the PDF cannot be read: {type(e).__name__}: {e}"[:300])
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:  # PDFium is not thread-safe: the pages are read one document at a time
+        try:
+            pdf = open_pdf(data)
+        except PdfiumError as e:
+            if getattr(e, "err_code", None) == FPDF_ERR_PASSWORD:  # an owner password alone opens fine
+                raise ExtractError("encrypted", "the PDF is encrypted with a password and cannot be opened")
+            raise ExtractError("malformed_pdf", f"the PDF cannot be read: {e}"[:300])
+        try:
+            count = len(pdf)
+            if not count:
+                raise ExtractError("malformed_pdf", "the PDF has no pages")
+            title = pdf.get_metadata_value("Title")
+            pages = [read_page(pdf, n) for n in range(min(count, MAX_PAGES))]
+        except ExtractError:
+            raise
+        except Exception as e:  # a page PDFium opened but cannot interpret: the file is damaged
+            raise ExtractError("malformed_pdf", f"the PDF cannot be read: {type(e).__name__}: {e}"[:300])
+        finally:
+            pdf.close()
+    return _extract(pages, count, title)
 
 
-def _extract(pdf):
+def _extract(pages, count, title):
+    """The document from its pages as read (plain data, PDFium done with)."""
     doc = Document(format="pdf")
-    count = len(pdf)
-    if not count:
-        raise ExtractError("malformed_pdf", "the PDF has no pages")
     if count > MAX_PAGES:
         doc.warnings.append(f"{count} pages: only the first {MAX_PAGES} were read")
-        count = MAX_PAGES
-    title = pdf.get_metadata_value("Title")
     if title:
         doc.meta["pdf_title"] = title  # often stale (a template's title): not trusted as the title
-    pages = [read_page(pdf, n) for n in range(count)]
     _check_readable(pages, doc)
     for page in pages:
         page.chars = layout.dedupe(page.chars)  # fake bold prints each character twice

@@ -22,6 +22,7 @@ fills the gaps:
 * Images: image objects, inside forms too (a scan is a page of images and no text).
 """
 import ctypes
+import threading
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -31,6 +32,7 @@ _PATH, _IMAGE, _FORM = R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ
 _MOVETO, _BEZIERTO = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_BEZIERTO
 _STRAIGHT = 1e-3  # points: a segment whose ends differ less than this across is straight (float noise)
 _MAX_FORM_DEPTH = 8
+PDFIUM_LOCK = threading.Lock()  # PDFium must not be called from two threads at once
 
 
 def _address(pointer):
