@@ -6,7 +6,7 @@ import random
 
 import pytest
 from pdfplumber import table as plumber_table
-from pdfplumber.utils import dedupe_chars, extract_text
+from pdfplumber.utils import chars_to_textmap, dedupe_chars, extract_text
 
 from pipelines.extract import pdf_layout as layout
 
@@ -38,9 +38,15 @@ def test_dedupe_is_pdfplumbers(seed):
 def test_text_is_pdfplumbers(seed):
     rng = random.Random(seed)
     for _ in range(500):
-        chars = _chars(rng, rng.randint(1, 40), lines=rng.choice([(100.0,), (100.0, 104.5, 130.0), (90.0, 91.0)]))
+        chars = _chars(rng, rng.randint(1, 40),
+                       lines=rng.choice([(100.0,), (100.0, 104.5, 130.0), (90.0, 91.0), (100.0, 102.0, 104.0, 106.0)]))
         rng.shuffle(chars)
-        assert layout.text(chars) == extract_text(chars)
+        if rng.random() < 0.2:  # some characters turned (a label printed sideways)
+            for c in rng.sample(chars, len(chars) // 2):
+                c["upright"] = False
+        assert layout.text(chars) == extract_text(chars)  # a cell, a strip of the page
+        page = "\n".join(map(layout.line_text, layout.lines(chars, keep_order=True)))
+        assert page == chars_to_textmap(chars).as_string  # a whole page, as page.extract_text() read it
 
 
 def _plumber_tables(edges):

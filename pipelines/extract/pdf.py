@@ -17,6 +17,7 @@ read as numbers; pages that are only images mean a scan, which needs OCR.
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from operator import itemgetter
 
 from pypdfium2 import PdfiumError
 from pypdfium2.raw import FPDF_ERR_PASSWORD
@@ -31,6 +32,7 @@ MAX_PAGES = 80  # reports run 5–20 pages; beyond this it is a compilation, rea
 _TOL = 1.5  # points: edges this close are the same grid line
 _BAD_SHARE = 0.05  # more unreadable characters than this and the text is refused as a whole
 _WS = re.compile(r"\s+")
+_X0 = itemgetter("x0")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第?\s*\d+\s*页?(共\s*\d+\s*页)?|\d+\s*/\s*\d+)[-—–\s]*$")
 
 
@@ -344,7 +346,7 @@ def _line_rows(page, p):
     """Each text line a row; cells split where the gap between characters is wider than ~2 spaces."""
     rows = []
     for n, line in enumerate(page.lines):
-        chars = sorted((c for word in line for c in word if c["text"].strip()), key=lambda c: c["x0"])
+        chars = sorted((c for word in line for c in word if c["text"].strip()), key=_X0)
         if not chars or _PAGE_NUMBER.match(layout.line_text(line)):
             continue
         groups = [[chars[0]]]

@@ -15,6 +15,7 @@ PDF extractor was written and tested against), so a page reads the same as befor
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from itertools import groupby
+from operator import itemgetter
 
 # PDFium hands out coordinates as 32-bit floats, pdfminer kept 64-bit ones: two lines exactly 3 pt
 # apart come out 3.00006 pt apart. A distance within _EPS of a tolerance counts as within it, so a
@@ -23,6 +24,7 @@ _EPS = 1e-3
 _TOL = 3 + _EPS  # points: pdfplumber's default tolerance for words, lines, snapping, joining and crossings
 _MIN_EDGE = 3 - _EPS  # points: a shorter rule (after joining) is no rule
 _MIN_PIECE = 1 - _EPS  # points: a shorter piece is dropped before joining (a thin rectangle's ends)
+_X0, _UPRIGHT, _TOP_BOTTOM = itemgetter("x0"), itemgetter("upright"), itemgetter("top", "bottom")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"})
 
 
@@ -108,17 +110,21 @@ def _new_word(prev, ch, upright):
 
 def words(chars):
     """Words as lists of characters, line by line."""
+    return [word for line, upright in _char_lines(chars) for word in _split_words(line, upright)]
+
+
+def _char_lines(chars):
+    """(characters of one line in reading order, upright), for each run of upright or turned ones."""
     out = []
-    for upright, run in groupby(chars, key=lambda c: c["upright"]):
+    for upright, run in groupby(chars, key=_UPRIGHT):
         run = list(run)
         if upright:
             found = _cluster(run, [c["top"] for c in run], _TOL)
-            order = lambda c: c["x0"]  # noqa: E731
+            order = _X0
         else:
             found = _cluster(run, [c["x0"] for c in run], _TOL)
-            order = lambda c: (c["top"], c["bottom"])  # noqa: E731
-        for line in found:
-            out += _split_words(sorted(line, key=order), upright)
+            order = _TOP_BOTTOM
+        out += [(sorted(line, key=order), upright) for line in found]
     return out
 
 
@@ -158,6 +164,18 @@ def lines(chars, keep_order=False):
     """Text lines as lists of words (lists of characters). keep_order reads the words in the order
     they come (the page as a whole, as pdfplumber's page.extract_text did); otherwise words are grouped
     into lines wherever they are (a cell, a strip of the page)."""
+    if keep_order and all(map(_UPRIGHT, chars)):
+        # the same, line by line: the words of one line of characters are one line of words unless
+        # the characters' tops run over more than the tolerance (lines of characters are further apart)
+        out = []
+        for line, _ in _char_lines(chars):
+            found = _split_words(line, True)
+            tops = [min([c["top"] for c in w]) for w in found]
+            if tops and max(tops) - min(tops) <= _TOL:
+                out.append(found)
+            elif tops:
+                out += _cluster(found, tops, _TOL, keep_order=True)
+        return out
     found = words(chars)
     return _cluster(found, [min([c["top"] for c in w]) for w in found], _TOL, keep_order=keep_order)
 
@@ -175,9 +193,6 @@ def text(chars, keep_order=False):
         return line_text(_split_words(sorted(chars, key=_X0), True))
     return "\n".join([line_text(line) for line in lines(chars, keep_order)])
 
-
-def _X0(c):
-    return c["x0"]
 
 
 # -- ruled tables -----------------------------------------------------------------------------------
