@@ -99,7 +99,7 @@ def _then(m, t):
 
 def _plain(fn, restype, *argtypes):
     """The PDFium function `fn` typed with plain C types: pypdfium2's typed pointers are checked and
-    converted on every call, a quarter of the cost of the four calls made for each character."""
+    converted on every call, a quarter of the cost of the calls made for each character."""
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
 
 
@@ -154,6 +154,7 @@ def _chars(textpage, to_page):
             A, B, C, D, fs, lo, hi, fontname, widths, font, upright = run
             straight = B == 0 and C == 0 and A > 0  # neither turned nor mirrored across (nearly all text)
             size = (hi - lo) * abs(D)  # the same for every character of the object (fake bold is found by it)
+            to_top, to_bottom = (hi * D, lo * D) if D < 0 else (lo * D, hi * D)  # from the baseline, in page space
         text = "\ufffd" if not u or map_error(tp, i) else chr(u)  # unmapped: PDFium gives the glyph code
         adv = widths.get(u)
         if adv is None:
@@ -170,9 +171,7 @@ def _chars(textpage, to_page):
         # pdfminer's box: in text space across the advance and from the descent up one font size,
         # through the character's matrix into page space (min and max over the four corners)
         if straight:
-            x0, x1 = X, X + adv * A
-            top, bottom = (Y + hi * D, Y + lo * D) if D < 0 else (Y + lo * D, Y + hi * D)
-            height = size
+            x0, x1, top, bottom, height = X, X + adv * A, Y + to_top, Y + to_bottom, size
         else:
             ax, ay, cx0, cx1, cy0, cy1 = adv * A, adv * B, lo * C, hi * C, lo * D, hi * D
             x0 = X + (ax if ax < 0 else 0) + (cx0 if cx0 < cx1 else cx1)
