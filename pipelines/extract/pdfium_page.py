@@ -9,7 +9,11 @@ fills the gaps:
   FPDFText_GetLooseCharBox takes the advance width from the font program, which for a font that is
   not embedded is PDFium's substitute, not the widths the PDF declares. The box is built here the
   way pdfminer builds it: from the origin, across the declared advance (FPDFFont_GetGlyphWidth reads
-  the PDF's /W or /Widths), and up one font size from the font's descent. PDFium also adds
+  the PDF's /W or /Widths), and up one font size from the font's descent. (One difference remains:
+  where a font descriptor says /Descent 0, as LibreOffice writes it, pdfminer took 0 and PDFium
+  reads the descent from the font program, so such boxes sit about a fifth of the font size lower;
+  horizontal positions are pdfminer's to the last digit.) Vertical writing (Identity-V) is read as
+  horizontal. PDFium also adds
   characters of its own (spaces and line breaks between words and lines: FPDFText_IsGenerated), which
   are dropped; and for a font without a Unicode map it returns the raw glyph code as if it were
   text, so every character flagged by FPDFText_HasUnicodeMapError becomes U+FFFD here, never read.
@@ -18,7 +22,9 @@ fills the gaps:
   horizontal or vertical segment of a stroked or filled path becomes an edge in page coordinates
   (top-down, as pdfplumber measured), whatever drew it: a stroked line, a rectangle's four sides (a
   thin filled rectangle, as Word and WPS draw table rules, gives two edges a hair apart, which the
-  table finder snaps into one), a polygon's sides.
+  table finder snaps into one), a polygon's sides. A slanted segment rules nothing (pdfplumber made a
+  lone slanted line a vertical edge at its left end, which for a diagonal header rule lies on the
+  cell's left border anyway).
 * Images: image objects, inside forms too (a scan is a page of images and no text).
 """
 import ctypes
