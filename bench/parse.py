@@ -224,8 +224,8 @@ def print_table(rows):
     print("(documents per CPU-second of one core; pandas = pandas.read_html alone, raw grids only)")
     pdf = [r for r in rows if "speedup_vs_pdfplumber" in r]
     if pdf:
-        head = f"{'input':<24}{'pages':>6}{'nianbao/s':>11}{'ms/doc':>8}{'pdfplumber/s':>14}{'ms/doc':>8}{'speedup':>9}" \
-               f"{'before/s':>10}{'ms/doc':>8}{'speedup':>9}"
+        head = f"{'input':<24}{'pages':>6}{'nianbao/s':>11}{'ms/doc':>8}{'pdfplumber/s':>14}{'ms/doc':>8}" \
+               f"{'speedup':>9}{'before/s':>10}{'ms/doc':>8}{'speedup':>9}"
         print()
         print(head)
         print("-" * len(head))

@@ -254,7 +254,8 @@ def _advance(font, u):
 _vp, _int = ctypes.c_void_p, ctypes.c_int
 _c_float_p = ctypes.POINTER(ctypes.c_float)
 _page_objects = (_plain(R.FPDFPage_CountObjects, _int, _vp), _plain(R.FPDFPage_GetObject, _vp, _vp, _int))
-_form_objects = (_plain(R.FPDFFormObj_CountObjects, _int, _vp), _plain(R.FPDFFormObj_GetObject, _vp, _vp, ctypes.c_ulong))
+_form_objects = (_plain(R.FPDFFormObj_CountObjects, _int, _vp),
+                 _plain(R.FPDFFormObj_GetObject, _vp, _vp, ctypes.c_ulong))
 _object_type = _plain(R.FPDFPageObj_GetType, _int, _vp)
 _object_matrix = _plain(R.FPDFPageObj_GetMatrix, _int, _vp, ctypes.POINTER(R.FS_MATRIX))
 _object_bounds = _plain(R.FPDFPageObj_GetBounds, _int, _vp, _c_float_p, _c_float_p, _c_float_p, _c_float_p)
