@@ -1,6 +1,8 @@
-"""PDF reports into rows of cells (pdfplumber).
+"""PDF reports into rows of cells (pypdfium2).
 
-Ruled tables are found from their drawn lines. pdfplumber gives each cell as a rectangle; the grid
+Each page is read with PDFium (pdfium_page.py: characters with their boxes, ruling edges, images);
+words, text lines and ruled tables are rebuilt from those (pdf_layout.py), since PDFium has no table
+finder. Ruled tables are found from their drawn lines, each cell a rectangle; the grid
 is rebuilt from the rectangles' edges so a merged cell knows its rowspan and colspan, and rows come
 out as html.table_rows makes them: a rowspan cell repeats as a `spanned` copy in the rows below,
 a colspan cell appears once. A label wrapped over several lines inside a cell is joined without
@@ -12,54 +14,63 @@ A page without ruled tables gives its text lines as rows instead, cells split at
 no Unicode (fonts without ToUnicode: '(cid:N)', U+FFFD, private-use code points) is refused, never
 read as numbers; pages that are only images mean a scan, which needs OCR.
 """
-import io
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from operator import itemgetter
 
-import pdfplumber
-from pdfplumber.utils import extract_text
+from pypdfium2 import PdfiumError
+from pypdfium2.raw import FPDF_ERR_PASSWORD
 
 from ..template import normalize_label, strip_ordinal
 from ..values import is_value_like
+from . import pdf_layout as layout
 from .model import Cell, Document, ExtractError
+from .pdfium_page import PDFIUM_LOCK, open_pdf, read_page
 
 MAX_PAGES = 80  # reports run 5–20 pages; beyond this it is a compilation, read the start only
 _TOL = 1.5  # points: edges this close are the same grid line
 _BAD_SHARE = 0.05  # more unreadable characters than this and the text is refused as a whole
-_LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _WS = re.compile(r"\s+")
+_X0 = itemgetter("x0")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第?\s*\d+\s*页?(共\s*\d+\s*页)?|\d+\s*/\s*\d+)[-—–\s]*$")
 
 
 def extract_pdf(data, header_charset=None):
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return _extract(pdf)
-    except ExtractError:
-        raise
-    except Exception as e:  # pdfminer raises many types for damaged files; each means unreadable
-        if e.args and isinstance(e.args[0], Exception):
-            e = e.args[0]  # pdfplumber wraps pdfminer's exception: the inner one says what went wrong
-        name = type(e).__name__
-        if "Password" in name or "Encrypt" in name:
-            raise ExtractError("encrypted", f"the PDF is encrypted with a password and cannot be opened ({name})")
-        raise ExtractError("malformed_pdf", f"the PDF cannot be read: {name}: {e}"[:300])
+    with PDFIUM_LOCK:  # PDFium is not thread-safe: the pages are read one document at a time
+        try:
+            pdf = open_pdf(data)
+        except PdfiumError as e:
+            if getattr(e, "err_code", None) == FPDF_ERR_PASSWORD:  # an owner password alone opens fine
+                raise ExtractError("encrypted", "the PDF is encrypted with a password and cannot be opened")
+            raise ExtractError("malformed_pdf", f"the PDF cannot be read: {e}"[:300])
+        try:
+            count = len(pdf)
+            if not count:
+                raise ExtractError("malformed_pdf", "the PDF has no pages")
+            title = pdf.get_metadata_value("Title")
+            pages = [read_page(pdf, n) for n in range(min(count, MAX_PAGES))]
+        except ExtractError:
+            raise
+        except Exception as e:  # a page PDFium opened but cannot interpret: the file is damaged
+            raise ExtractError("malformed_pdf", f"the PDF cannot be read: {type(e).__name__}: {e}"[:300])
+        finally:
+            pdf.close()
+    return _extract(pages, count, title)
 
 
-def _extract(pdf):
+def _extract(pages, count, title):
+    """The document from its pages as read (plain data, PDFium done with)."""
     doc = Document(format="pdf")
-    pages = pdf.pages
-    if not pages:
-        raise ExtractError("malformed_pdf", "the PDF has no pages")
-    if len(pages) > MAX_PAGES:
-        doc.warnings.append(f"{len(pages)} pages: only the first {MAX_PAGES} were read")
-        pages = pages[:MAX_PAGES]
-    info = pdf.metadata or {}
-    if isinstance(info.get("Title"), str):
-        doc.meta["pdf_title"] = info["Title"]  # often stale (a template's title): not trusted as the title
+    if count > MAX_PAGES:
+        doc.warnings.append(f"{count} pages: only the first {MAX_PAGES} were read")
+    if title:
+        doc.meta["pdf_title"] = title  # often stale (a template's title): not trusted as the title
     _check_readable(pages, doc)
-    pages = [page.dedupe_chars() for page in pages]  # fake bold prints each character twice
-    doc.text = "\n".join(page.extract_text() or "" for page in pages)
+    for page in pages:
+        page.chars = layout.dedupe(page.chars)  # fake bold prints each character twice
+        page.lines = layout.lines(page.chars, keep_order=True)
+    doc.text = "\n".join("\n".join(map(layout.line_text, page.lines)) for page in pages)
     tables = [table for p, page in enumerate(pages) for table in _page_tables(page, p)]
     for t, table in enumerate(tables):
         for c in table.cells:
@@ -80,8 +91,11 @@ def _extract(pdf):
 # -- readability ------------------------------------------------------------------------------------
 
 
+_BAD = re.compile("^\\(cid:|[\ufffd\ue000-\uf8ff]")  # pdfminer's name for an unmapped glyph, U+FFFD, private use
+
+
 def _is_bad(text):
-    return text.startswith("(cid:") or any(ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF for ch in text)
+    return _BAD.search(text) is not None
 
 
 def _check_readable(pages, doc):
@@ -89,7 +103,7 @@ def _check_readable(pages, doc):
     image_only = []
     for n, page in enumerate(pages, 1):
         chars = [c["text"] for c in page.chars if c["text"].strip()]
-        page_bad = sum(1 for c in chars if _is_bad(c))
+        page_bad = len(list(filter(_BAD.search, chars)))  # _is_bad, for every character of the PDF
         bad += page_bad
         good += len(chars) - page_bad
         if not chars and page.images:
@@ -160,12 +174,11 @@ class _Table:
 
 def _page_tables(page, p):
     tables = []
-    for found in page.find_tables(_LINES):
-        if len(found.cells) < 2:
-            continue
-        cells = _place(found.cells, _centred_in(page.chars, found.bbox), p)
+    for boxes in layout.find_tables(page.edges):
+        bbox = layout.bbox(boxes)
+        cells = _place(boxes, _centred_in(page.chars, bbox), p)
         if cells:
-            tables.append(_Table(p, found.bbox, cells))
+            tables.append(_Table(p, bbox, cells))
     return sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
 
 
@@ -179,7 +192,11 @@ def _lines_of(values):
 
 
 def _index(lines, v):
-    return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
+    """The line nearest to v (the first of two as near)."""
+    i = bisect_left(lines, v)
+    if i == len(lines) or (i and v - lines[i - 1] <= lines[i] - v):
+        return i - 1
+    return i
 
 
 def _centred_in(chars, b):
@@ -191,14 +208,27 @@ def _centred_in(chars, b):
 def _place(bboxes, chars, p):
     xs = _lines_of([b[0] for b in bboxes] + [b[2] for b in bboxes])
     ys = _lines_of([b[1] for b in bboxes] + [b[3] for b in bboxes])
+    # _centred_in, by bisection: the characters by the height of their centre; those of one band of
+    # rows by the width of their centre (scanning the table's characters for each cell was the
+    # slowest step of reading a page)
+    cx = [(ch["x0"] + ch["x1"]) / 2 for ch in chars]
+    cy = [(ch["top"] + ch["bottom"]) / 2 for ch in chars]
+    by_height = sorted(range(len(chars)), key=cy.__getitem__)
+    heights = [cy[i] for i in by_height]
+    bands = {}
     cells = []
     for b in bboxes:
         c0, c1 = _index(xs, b[0]), _index(xs, b[2])
         r0, r1 = _index(ys, b[1]), _index(ys, b[3])
         if c1 <= c0 or r1 <= r0:
             continue
-        inside = _centred_in(chars, b)
-        text = _join_lines(extract_text(inside)) if inside else ""
+        band = bands.get((b[1], b[3]))
+        if band is None:
+            band = sorted(by_height[bisect_left(heights, b[1]):bisect_left(heights, b[3])], key=cx.__getitem__)
+            band = bands[b[1], b[3]] = (band, [cx[i] for i in band])
+        found, widths = band
+        inside = [chars[i] for i in sorted(found[bisect_left(widths, b[0]):bisect_left(widths, b[2])])]
+        text = _join_lines(layout.text(inside)) if inside else ""
         cells.append(_Placed(r0, c0, r1 - r0, c1 - c0, text, b, p))
     return cells
 
@@ -242,7 +272,7 @@ def _continues(prev, table, pages):
         return True
     page = pages[table.page]
     same_edges = abs(prev.bbox[0] - table.bbox[0]) < 3 and abs(prev.bbox[2] - table.bbox[2]) < 3
-    above = extract_text(_centred_in(page.chars, (0, 0, page.width, table.bbox[1])))
+    above = layout.text(_centred_in(page.chars, (0, 0, page.width, table.bbox[1])))
     prose_above = [l for l in above.split("\n") if l.strip() and not _PAGE_NUMBER.match(l)]
     return same_edges and not prose_above
 
@@ -315,9 +345,9 @@ def _numbered(label):
 def _line_rows(page, p):
     """Each text line a row; cells split where the gap between characters is wider than ~2 spaces."""
     rows = []
-    for n, line in enumerate(page.extract_text_lines(return_chars=True, strip=True)):
-        chars = sorted((c for c in line["chars"] if c["text"].strip()), key=lambda c: c["x0"])
-        if not chars or _PAGE_NUMBER.match(line["text"]):
+    for n, line in enumerate(page.lines):
+        chars = sorted((c for word in line for c in word if c["text"].strip()), key=_X0)
+        if not chars or _PAGE_NUMBER.match(layout.line_text(line)):
             continue
         groups = [[chars[0]]]
         for prev, ch in zip(chars, chars[1:]):
