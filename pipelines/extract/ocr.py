@@ -23,6 +23,7 @@ import unicodedata
 import numpy as np
 
 from . import raster
+from ..values import is_value_like
 from .model import Cell, Document, ExtractError
 
 DPI = 200            # PDF pages are rendered at this resolution
@@ -70,9 +71,11 @@ def extract_image(data, header_charset=None):
     try:
         images, count = raster.image_frames(data, MAX_PAGES)
     except Exception as e:  # noqa: BLE001 - Pillow raises many types for damaged or unknown images
-        raise ExtractError("malformed_image", f"the image cannot be opened: {type(e).__name__}: {e}"[:300])
+        # the reason stays needs_ocr (an image, no text), the message says why OCR could not help
+        raise ExtractError("needs_ocr", f"an image that cannot be decoded ({type(e).__name__}: {e}): "
+                                        "no text could be read from it"[:300])
     if not images:
-        raise ExtractError("malformed_image", "the image has no frames")
+        raise ExtractError("needs_ocr", "an image with no frames: no text could be read from it")
     return _extract(images, count, "image")
 
 
@@ -124,6 +127,9 @@ def _extract(images, count, fmt):
                                   for row in doc.rows[-table.nrows:])
                 table_no += 1
     doc.text = "\n".join(t for t in text_lines if t)
+    if not doc.text.strip():
+        raise ExtractError("needs_ocr", f"no text layer, and OCR found no text on its {len(images)} page(s) "
+                                        "(blank, a photograph, or handwriting)")
     doc.meta["ocr"] = {"pages": len(images), "angles": angles, "model": MODEL}
     return doc
 
@@ -137,28 +143,43 @@ def _table_rows(table, cells, read, page, table_no):
         for gc, j in sorted(((gc, j) for gc, j in cells if gc.row <= r < gc.row + gc.rowspan),
                             key=lambda x: x[0].col):
             loc = {"page": page, "table": table_no, "row": gc.row, "col": gc.col}
-            text, confidence = read[j]
+            text, confidence = _table_text(*read[j])
             row.append(Cell(text, loc, gc.colspan, spanned=gc.row != r, confidence=confidence))
         rows.append(row)
     return rows
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _table_text(text, confidence):
+    """A table cell's text as the mapping should see it. Every label of the template has Chinese
+    characters in it; a reading with none that is not a value either ('..0', '—"〇': a number with
+    speckle around it) would pass for a label and take its row's name: it is given as blank instead,
+    with a confidence low enough to be flagged (the raw reading is of no use to anyone)."""
+    if text and not _CJK.search(text) and not is_value_like(text):
+        return "", min(confidence, UNREAD)
+    return text, confidence
+
+
 def _recognize(rec, jobs, char):
     """(text, confidence) for each job: the lines of a crop read and joined without spaces (a label
     wrapped in its cell is one label); confidence is the least sure character's probability."""
-    crops, owner = [], []
+    crops, owner, small = [], [], []
     for j, (gray, lines) in enumerate(jobs):
         for box in lines:
             crops.append(_line_crop(gray, box, char))
             owner.append(j)
+            small.append(box[3] - box[1] < 0.5 * char)
     texts = [[] for _ in jobs]
     confs = [[] for _ in jobs]
-    read = read_lines(rec.text_rec, crops)
+    read = read_lines(rec.text_rec, crops, small)
     # numbers are read a second time from the crop made black and white (Otsu): the model reads a
     # crisp digit better than an antialiased one (a grey 0 alone is often taken for 。), a blurred one
     # sometimes worse. Two readings that agree are as sure as the surer; two that differ are not sure.
     again = [i for i, (text, _) in enumerate(read) if not text or _NUMBER_LIKE.match(text)]
-    for i, second in zip(again, read_lines(rec.text_rec, [_black_and_white(crops[i]) for i in again])):
+    for i, second in zip(again, read_lines(rec.text_rec, [_black_and_white(crops[i]) for i in again],
+                                           [small[i] for i in again])):
         read[i] = _agree(read[i], second)
     for j, (text, conf) in zip(owner, read):
         texts[j].append(text)
@@ -188,6 +209,8 @@ def _agree(first, second):
 
 DISAGREE = 0.5  # the confidence of a number two readings of one crop do not agree on
 STRAY = 0.8     # the confidence of a number read with a stray . or , beside it (dropped)
+UNREAD = 0.3    # the confidence of a table cell whose ink read as neither a value nor a label
+LOOKALIKE = 0.85  # the most a digit read as l, |, S, Z or B can be sure of
 
 
 def _black_and_white(crop):
@@ -206,11 +229,13 @@ SHORT = 4 * HEIGHT  # a line narrower than this (a number, a short label) is rea
 PACK_WIDTH = 1280  # packed lines are at most this wide
 GAP = 16           # paper between two packed crops
 
-# What a cell holding a number may contain, and what the model mistakes a digit for: a line read as
-# nothing but these is a number, and is read again with only the number characters allowed.
+# What a cell holding a number may contain, and what the model mistakes a digit for. A line read as
+# nothing but these is a number: each character is then the best number character at its place.
 NUMBER_CHARS = "0123456789.,+-/—–"
-LOOKALIKES = "oO。○〇°lI|!'`丨、，．:;SZBD"
-_NUMBER_LIKE = re.compile(r"^[\d.,+\-/—–" + re.escape(LOOKALIKES) + r"]+$")
+ROUND = "oO。○〇°D"              # a lone 0 of a narrow font: the model often reads o or 。
+LOOKALIKES = ROUND + "lI|!丨SZB"  # a digit too, but which one is less sure: capped below the threshold
+MARKS = "'`、，．:;"              # a stray mark beside a number: dropped
+_NUMBER_LIKE = re.compile(r"^[\d.,+\-/—–" + re.escape(LOOKALIKES + MARKS) + r"]+$")
 
 
 class _Line:
@@ -228,36 +253,46 @@ class _Line:
         self.probs, self.alphabet = probs, alphabet
         self.step = image.shape[1] / len(probs)
 
-    def read(self, a=0.0, b=None):
-        """(text, confidence) of the part of the line from x=a to x=b."""
+    def read(self, a=0.0, b=None, small=False):
+        """(text, confidence) of the part of the line from x=a to x=b. small: the ink is shorter
+        than a digit (a ring that small is a speck, not a 0)."""
         t0 = max(0, int(np.ceil(a / self.step - 0.5)))
         t1 = len(self.probs) if b is None else min(len(self.probs), int(np.ceil(b / self.step - 0.5)))
         probs = self.probs[t0:t1]
-        text, conf = _decode(probs, self.alphabet)
-        if text and _NUMBER_LIKE.match(text):
-            # a number (or what the model took for o, 。, l, | in a number): read again allowing only
-            # the characters of a number; each one's confidence is its share against the other
-            # number characters and the blank, i.e. how sure the digit is, given it is a digit
-            allowed = _allowed(tuple(self.alphabet))
-            masked = np.zeros_like(probs)
-            masked[:, allowed] = probs[:, allowed]
-            masked /= np.maximum(masked.sum(axis=1, keepdims=True), 1e-9)
-            number, nconf = _decode(masked, self.alphabet)
-            stripped = number.strip(".,")
-            if stripped != number:  # a stray mark beside the number (speckle) read as . or ,
-                number, nconf = stripped, min(nconf, STRAY)
-            if number:
-                return number, nconf
-        return text, conf
+        chars = _decode(probs, self.alphabet)
+        if not chars:
+            return "", 0.0  # ink that reads as nothing is not sure
+        text = "".join(c for c, _, _ in chars)
+        if not _NUMBER_LIKE.match(text):
+            return text, min(p for _, p, _ in chars)
+        # a number: each character becomes the best number character at its peak, and its
+        # confidence is that one's share of the number characters there: how sure the digit is,
+        # given that it is a digit (a value cell holds nothing else; labels all have Chinese in them)
+        out, stray = [], False
+        for ch, _, t in chars:
+            if ch in MARKS or (small and ch in ROUND):
+                stray = True
+                continue
+            # what the model read as a number character competes with the others; what it read as
+            # a look-alike (o, 。, l) is a digit, and competes with the digits only
+            classes = _number_classes(tuple(self.alphabet), ch in NUMBER_CHARS)
+            q = probs[t, classes]
+            k = int(q.argmax())
+            share = float(q[k] / max(float(q.sum()), 1e-9))
+            out.append((self.alphabet[classes[k]], share if ch in NUMBER_CHARS or ch in ROUND else min(share, LOOKALIKE)))
+        text = "".join(c for c, _ in out)
+        stripped = text.strip(".,")  # a speck beside the number read as . or ,
+        stray = stray or stripped != text
+        if not stripped:
+            return "", UNREAD
+        conf = min(p for _, p in out)
+        return stripped, min(conf, STRAY) if stray else conf
 
 
 def _decode(probs, alphabet):
-    """Greedy CTC: the best class per step, repeats merged, blanks (class 0) dropped. A character's
-    probability is its peak over the steps it spans; the text has no spaces (a cell is one value or
-    one label); its confidence is its least sure character's, 0 when ink reads as nothing."""
-    if not len(probs):
-        return "", 0.0
-    best, peak = probs.argmax(axis=1), probs.max(axis=1)
+    """Greedy CTC: the best class per step, repeats merged, blanks (class 0) and spaces dropped (a
+    cell is one value or one label): [(character, peak probability, step of the peak)]."""
+    best = probs.argmax(axis=1)
     chars, t = [], 0
     while t < len(best):
         u = t
@@ -265,14 +300,13 @@ def _decode(probs, alphabet):
             u += 1
         ch = alphabet[best[t]] if best[t] else ""
         if ch.strip():
-            chars.append((ch, float(peak[t:u + 1].max())))
+            peak = t + int(probs[t:u + 1, best[t]].argmax())
+            chars.append((ch, float(probs[peak, best[t]]), peak))
         t = u + 1
-    if not chars:
-        return "", 0.0
-    return "".join(c for c, _ in chars), min(p for _, p in chars)
+    return chars
 
 
-def read_lines(recognizer, crops):
+def read_lines(recognizer, crops, small=None):
     """Text and confidence of each line crop (greyscale, any height).
 
     Short crops, the numbers above all, are packed side by side into lines of about PACK_WIDTH and
@@ -287,11 +321,12 @@ def read_lines(recognizer, crops):
         w = max(1, int(np.ceil(c.shape[1] * HEIGHT / c.shape[0])))
         lines.append(cv2.resize(c, (w, HEIGHT), interpolation=cv2.INTER_AREA if c.shape[0] > HEIGHT
                                 else cv2.INTER_CUBIC))
+    small = small or [False] * len(crops)
     out = [("", 0.0)] * len(crops)
     short = [i for i, line in enumerate(lines) if line.shape[1] < SHORT]
     for i, line in enumerate(lines):
         if line.shape[1] >= SHORT:
-            out[i] = _Line(recognizer, _pad_to(line, SHORT)).read()
+            out[i] = _Line(recognizer, _pad_to(line, SHORT)).read(small=small[i])
     n = 0
     while n < len(short):
         parts, spans, x = [_paper(GAP)], [], GAP
@@ -303,11 +338,12 @@ def read_lines(recognizer, crops):
             n += 1
         packed = _Line(recognizer, _pad_to(np.hstack(parts), SHORT))
         for i, a, b in spans:
-            out[i] = packed.read(a - GAP / 2, b + GAP / 2)
+            out[i] = packed.read(a - GAP / 2, b + GAP / 2, small=small[i])
             if out[i][0] and not _NUMERIC.match(out[i][0]):
                 # a short label (3.其他, 开): among numbers the model drifts to numbers (3.其他
                 # came out 3其他); alone it reads as it is
-                out[i] = _Line(recognizer, _pad_to(np.hstack([_paper(GAP), lines[i], _paper(GAP)]), SHORT)).read()
+                out[i] = _Line(recognizer, _pad_to(np.hstack([_paper(GAP), lines[i], _paper(GAP)]), SHORT)).read(
+                    small=small[i])
     return out
 
 
@@ -322,10 +358,11 @@ def _pad_to(line, width):
     return line if line.shape[1] >= width else np.hstack([line, _paper(width - line.shape[1])])
 
 
-@functools.lru_cache(maxsize=2)
-def _allowed(alphabet):
-    """Class indices of the characters of a number, and the CTC blank."""
-    return [0] + [i for i, ch in enumerate(alphabet) if i and ch in NUMBER_CHARS]
+@functools.lru_cache(maxsize=4)
+def _number_classes(alphabet, marks=True):
+    """Class indices of the characters of a number (marks=False: the digits only)."""
+    chars = NUMBER_CHARS if marks else "0123456789"
+    return [i for i, ch in enumerate(alphabet) if i and ch in chars]
 
 
 @functools.lru_cache(maxsize=2)

@@ -110,9 +110,10 @@ def suggestions(by_ref, checks):
             rules = ", ".join(f"{c['rule']} {c['where']} ({c['expected']} ≠ {c['actual']})" for c in failing)
             out.append((ref, int(value), f"{rules} all fail, all hold if this one cell is {int(value)}, and no "
                                          "other single cell explains them"))
-    # unread cells: solve each not-checkable check in which it is the only null operand
+    # unread cells (not a number, or ink OCR could not read: blank but flagged): solve each
+    # not-checkable check in which it is the only null operand
     for ref, cell in sorted(by_ref.items()):
-        if cell.get("value") is not None or cell.get("status") != "unparsed":
+        if cell.get("value") is not None or not (cell.get("status") == "unparsed" or cell.get("flag")):
             continue
         solved = []
         for check in checks:
