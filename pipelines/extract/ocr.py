@@ -29,7 +29,7 @@ from .model import Cell, Document, ExtractError
 DPI = 200            # PDF pages are rendered at this resolution
 MAX_PAGES = 40       # a scanned report runs 3-15 pages; the rest of a longer scan is not read
 THREADS = 1          # onnxruntime threads: documents are parallel in processes (nianbao build), not in threads
-MODEL = "PP-OCRv4 (rapidocr-onnxruntime 1.4.4)"
+MODEL = "PP-OCRv4 recognition (rapidocr-onnxruntime {})"  # the version installed, in the parse result
 
 _engine = None
 _lock = threading.Lock()
@@ -46,6 +46,15 @@ def engine():
                 raise ExtractError("needs_ocr", f"OCR is not installed ({e}): install rapidocr-onnxruntime") from e
             _engine = RapidOCR(intra_op_num_threads=THREADS, inter_op_num_threads=1, print_verbose=False)
         return _engine
+
+
+@functools.lru_cache(maxsize=1)
+def _version():
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("rapidocr-onnxruntime")
+    except PackageNotFoundError:
+        return "?"
 
 
 def model_files():
@@ -130,7 +139,7 @@ def _extract(images, count, fmt):
     if not doc.text.strip():
         raise ExtractError("needs_ocr", f"no text layer, and OCR found no text on its {len(images)} page(s) "
                                         "(blank, a photograph, or handwriting)")
-    doc.meta["ocr"] = {"pages": len(images), "angles": angles, "model": MODEL}
+    doc.meta["ocr"] = {"pages": len(images), "angles": angles, "model": MODEL.format(_version())}
     return doc
 
 

@@ -140,7 +140,7 @@ def skew_angle(binary):
     """The small rotation (degrees, counter-clockwise positive as cv2 takes it) that makes the page's
     rows of ink level: the angle of the sharpest horizontal projection profile."""
     h, w = binary.shape
-    f = 1000 / max(w, 1)
+    f = 800 / max(w, 1)
     small = cv2.resize(binary, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
     small = small.astype(np.float32)
     sh, sw = small.shape
@@ -152,9 +152,11 @@ def skew_angle(binary):
         profile = rotated.sum(axis=1)
         return float(np.square(np.diff(profile)).sum())
 
-    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.25), key=score)
-    fine = max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.025), key=score)
-    return round(float(fine), 3)
+    def search(angles):  # the best angle; on a tie (a blank page) the smallest rotation
+        return max(sorted(angles, key=abs), key=score)
+
+    coarse = search(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.25))
+    return round(float(search(np.arange(coarse - 0.2, coarse + 0.2 + 1e-9, 0.04))), 3)
 
 
 def rotate(gray, angle):
