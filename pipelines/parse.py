@@ -29,8 +29,10 @@ def _extractor(fmt):
         from .extract.text import extract_text
         return extract_text
     if fmt == "pdf":
-        from .extract.pdf import extract_pdf
-        return extract_pdf
+        return _pdf_or_scan
+    if fmt == "image":
+        from .extract.ocr import extract_image
+        return extract_image
     if fmt == "docx":
         from .extract.docx import extract_docx
         return extract_docx
@@ -38,6 +40,20 @@ def _extractor(fmt):
         from .extract.office import extract_office
         return lambda data, header_charset=None: extract_office(data, fmt)
     return None
+
+
+def _pdf_or_scan(data, header_charset=None):
+    """A PDF with a text layer is read as text; a scan (pdf.py says needs_ocr) goes to OCR."""
+    from .extract.pdf import extract_pdf
+    try:
+        return extract_pdf(data, header_charset=header_charset)
+    except ExtractError as e:
+        if e.reason != "needs_ocr":
+            raise
+        from .extract.ocr import extract_scanned_pdf
+        doc = extract_scanned_pdf(data)
+        doc.warnings.insert(0, f"read by OCR: {e.message}")
+        return doc
 
 
 def parse_bytes(data, filename="", content_type="", header_charset=None, with_text=False):
@@ -50,7 +66,6 @@ def parse_bytes(data, filename="", content_type="", header_charset=None, with_te
     extract = _extractor(fmt)
     if extract is None:
         reasons = {"empty": ("empty", "the file is empty"),
-                   "image": ("needs_ocr", "an image: the report needs OCR, which is not available yet"),
                    "binary": ("unknown_format", "binary data in no known document format")}
         reason, message = reasons.get(fmt, ("unknown_format", f"{fmt} files are not parsed"))
         return _error(result, reason, message)
@@ -86,6 +101,9 @@ def _parse(result, extract, data, header_charset, with_text=False):
         result["warnings"].append(f"no standard tables found in a {result['year']} report")
     elif template == "free" and not result.get("title"):
         result["warnings"].append("no report title and no standard tables: this may not be an annual report")
+    if doc.meta.get("ocr"):  # confidence, flags and suggestions for what OCR read
+        from .extract.ocr_review import review
+        review(result, doc)
     if with_text:
         result["text"] = doc.text
     return result

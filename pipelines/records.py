@@ -68,6 +68,10 @@ class Cell(TypedDict):
     unit: str | None        # 元, 万元, 件 ... when printed in the cell
     loc: dict               # {"table", "row", "col"} (HTML, DOCX), {"page", ...} (PDF) or {"line"} (text)
     positional: NotRequired[bool]  # placed by its place under a group, not by its own label
+    # OCR'd documents only (pipelines/extract/ocr_review.py); absent for documents with a text layer
+    confidence: NotRequired[float]  # OCR: the least sure character's probability, 0-1 (1.0: a blank cell)
+    flag: NotRequired[str]          # "ocr_uncertain": confidence below the threshold, not a number, or in a failing check
+    suggested: NotRequired[int]     # the value the report's own arithmetic gives this one cell; the value is not changed
 
 
 class Check(TypedDict):
@@ -101,6 +105,7 @@ class ParseResult(TypedDict, total=False):
     warnings: list          # [str]
     encoding: str
     text: str               # the document's plain text, on request (full-text search)
+    ocr: dict               # OCR'd documents only: {"cells", "uncertain", "threshold", "pages", "model"}
 
 
 class SourceRun(TypedDict, total=False):

@@ -185,11 +185,16 @@ def test_document_text_gives_title_agency_and_year():
 # -- PDFs that cannot be read ----------------------------------------------------------------------
 
 
-def test_scanned_pdf_needs_ocr_and_gives_no_values():
-    result = parse_pdf(render_scanned_pdf(REPORTS["001"]))
-    assert result["error"] == "needs_ocr"
-    assert "OCR" in result["message"]
-    assert_no_values(result)
+def test_scanned_pdf_is_read_by_ocr():
+    # pdf.py refuses a scan (needs_ocr); parse routes it to OCR (tests/test_ocr.py has the details)
+    data = render_scanned_pdf(REPORTS["001"])
+    with pytest.raises(ExtractError) as refused:
+        extract_pdf(data)
+    assert refused.value.reason == "needs_ocr" and "OCR" in refused.value.message
+    result = parse_pdf(data)
+    assert "error" not in result and result["ocr"]["cells"] == 200
+    flagged = {f"{c['section']}.{c['item']}.{c['measure']}" for c in result["cells"] if c.get("flag")}
+    assert [d for d in differences(result, REPORTS["001"]) if d.split(":")[0] not in flagged] == []
 
 
 def test_pdf_without_unicode_map_is_refused_never_read_as_numbers():

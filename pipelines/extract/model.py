@@ -12,6 +12,7 @@ class Cell:
     loc: dict  # where it was found: {"table", "row", "col"} or {"page", "table", "row", "col"} or {"line"}
     colspan: int = 1
     spanned: bool = False  # a copy standing in for a rowspan cell that started in a row above
+    confidence: float | None = None  # OCR only: the least sure character's probability (1.0: no ink); None: not OCR'd
 
 
 @dataclass
