@@ -104,6 +104,8 @@ def _parse(result, extract, data, header_charset, with_text=False):
     if doc.meta.get("ocr"):  # confidence, flags and suggestions for what OCR read
         from .extract.ocr_review import review
         review(result, doc)
+        if result.get("ocr", {}).get("uncertain"):  # a number OCR is unsure of: the status says so
+            result.setdefault("status", "ocr_uncertain")
     if with_text:
         result["text"] = doc.text
     return result
