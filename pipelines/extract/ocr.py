@@ -191,6 +191,12 @@ def _recognize(rec, jobs, char):
     for i, second in zip(again, read_lines(rec.text_rec, [_black_and_white(crops[i]) for i in again],
                                            [small[i] for i in again])):
         read[i] = _agree(read[i], second)
+        if not read[i][0] and not small[i]:
+            # ink of a digit's size that neither reading made anything of (a 0 among 0s, at 150 dpi):
+            # once more alone; whatever it gives stays below the threshold
+            alone = read_lines(rec.text_rec, [_black_and_white(crops[i])], [False], pack=False)[0]
+            if _NUMERIC.match(alone[0]):
+                read[i] = alone[0], min(alone[1], DISAGREE)
         text, conf = read[i]
         if text and _NUMERIC.match(text) and _glyphs(crops[i]) != sum(ch.isdigit() for ch in text):
             # a digit dropped or doubled (CTC merges 22 into 2 when it sees no gap between them):
@@ -339,7 +345,7 @@ def _decode(probs, alphabet):
     return chars
 
 
-def read_lines(recognizer, crops, small=None):
+def read_lines(recognizer, crops, small=None, pack=True):
     """Text and confidence of each line crop (greyscale, any height).
 
     Short crops, the numbers above all, are packed side by side into lines of about PACK_WIDTH and
@@ -356,10 +362,12 @@ def read_lines(recognizer, crops, small=None):
                                 else cv2.INTER_CUBIC))
     small = small or [False] * len(crops)
     out = [("", 0.0)] * len(crops)
-    short = [i for i, line in enumerate(lines) if line.shape[1] < SHORT]
+    short = [i for i, line in enumerate(lines) if line.shape[1] < SHORT and pack]
+    packed_ones = set(short)
     for i, line in enumerate(lines):
-        if line.shape[1] >= SHORT:
-            out[i] = _Line(recognizer, _pad_to(line, SHORT)).read(small=small[i])
+        if i not in packed_ones:
+            out[i] = _Line(recognizer, _pad_to(np.hstack([_paper(GAP), line, _paper(GAP)]), SHORT)).read(
+                small=small[i])
     n = 0
     while n < len(short):
         parts, spans, x = [_paper(GAP)], [], GAP
