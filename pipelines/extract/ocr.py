@@ -7,6 +7,11 @@ and of every line outside the tables, is then read by the recognition model of R
 wheel, nothing downloaded). Text is located by the layout itself (cells from the rulings, lines from
 the ink), not by the detection model: on printed tables that is exact and several times faster.
 
+Numbers get the most care, since a wrong number must never be silent: short crops are read packed
+side by side (context), a reading made only of digits and look-alikes becomes the best digits, each
+number is read twice (grey and black-and-white) and its digits are counted against the blobs of ink;
+any disagreement lowers its confidence below the threshold.
+
 The rows come out as every other extractor's (pipelines/extract/model.py): a table row per grid
 row, rowspan cells repeated as `spanned` copies, colspan cells once, locations {page, table, row,
 col}; lines outside the tables as rows of {page, line, col}. Each cell also carries `confidence`,
