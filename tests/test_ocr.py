@@ -152,6 +152,18 @@ def test_page_images_read_back(fmt, page):
     assert len(exact) >= 45  # the rows of section 三 on that page (and section 四 on the last)
 
 
+def test_section_two_has_no_identity_to_check_so_a_miscounted_number_is_flagged_by_its_ink():
+    """At 150 dpi the first two digits of 2221.9632 touch, and the model reads 221.9632, as sure of
+    it as of anything; the count of digits in the ink (two touching digits are one blob twice as
+    wide) disagrees, and that flags it."""
+    pages = scan_pages(REPORTS["004"], Degradation("150dpi", dpi=150), pages=[0])
+    result = parse_bytes(image_file(pages, "PNG", 150), "page1.png")
+    exact, wrong = assert_read_back(result, REPORTS["004"], only_present=True, min_exact=0.9)
+    assert len(exact) + len(wrong) == 10  # section 二, 2021 template
+    fee = next(c for c in result["cells"] if c["item"] == "fees")
+    assert fee["value"] == 2221.9632 or fee["flag"] == FLAG
+
+
 def test_an_image_ocr_cannot_read_still_says_needs_ocr():
     assert parse_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100), "a.png")["error"] == "needs_ocr"
     from PIL import Image

@@ -7,6 +7,11 @@ and of every line outside the tables, is then read by the recognition model of R
 wheel, nothing downloaded). Text is located by the layout itself (cells from the rulings, lines from
 the ink), not by the detection model: on printed tables that is exact and several times faster.
 
+Numbers get the most care, since a wrong number must never be silent: short crops are read packed
+side by side (context), a reading made only of digits and look-alikes becomes the best digits, each
+number is read twice (grey and black-and-white) and its digits are counted against the blobs of ink;
+any disagreement lowers its confidence below the threshold.
+
 The rows come out as every other extractor's (pipelines/extract/model.py): a table row per grid
 row, rowspan cells repeated as `spanned` copies, colspan cells once, locations {page, table, row,
 col}; lines outside the tables as rows of {page, line, col}. Each cell also carries `confidence`,
@@ -101,8 +106,6 @@ def _extract(images, count, fmt):
     for p, image in enumerate(images):
         page = raster.prepare(image)
         angles.append(page.angle)
-        if abs(page.angle) >= 0.1:
-            doc.warnings.append(f"OCR: page {p + 1} was rotated {page.angle:+.2f}° and straightened")
         jobs = []  # (crop, [line boxes]) per cell or line piece, recognized in one batch per page
         blocks = []
         for table in page.tables:
@@ -136,6 +139,9 @@ def _extract(images, count, fmt):
                                   for row in doc.rows[-table.nrows:])
                 table_no += 1
     doc.text = "\n".join(t for t in text_lines if t)
+    turned = [f"{p + 1} ({a:+.2f}°)" for p, a in enumerate(angles) if abs(a) >= 0.1]
+    if turned:
+        doc.warnings.append(f"OCR: page{'s' if len(turned) > 1 else ''} {', '.join(turned)} straightened")
     if not doc.text.strip():
         raise ExtractError("needs_ocr", f"no text layer, and OCR found no text on its {len(images)} page(s) "
                                         "(blank, a photograph, or handwriting)")
@@ -190,6 +196,17 @@ def _recognize(rec, jobs, char):
     for i, second in zip(again, read_lines(rec.text_rec, [_black_and_white(crops[i]) for i in again],
                                            [small[i] for i in again])):
         read[i] = _agree(read[i], second)
+        if not read[i][0] and not small[i]:
+            # ink of a digit's size that neither reading made anything of (a 0 among 0s, at 150 dpi):
+            # once more alone; whatever it gives stays below the threshold
+            alone = read_lines(rec.text_rec, [_black_and_white(crops[i])], [False], pack=False)[0]
+            if _NUMERIC.match(alone[0]):
+                read[i] = alone[0], min(alone[1], DISAGREE)
+        text, conf = read[i]
+        if text and _NUMERIC.match(text) and _glyphs(crops[i]) != sum(ch.isdigit() for ch in text):
+            # a digit dropped or doubled (CTC merges 22 into 2 when it sees no gap between them):
+            # the count of digit-sized blobs of ink says how many digits are printed
+            read[i] = text, min(conf, MISCOUNT)
     for j, (text, conf) in zip(owner, read):
         texts[j].append(text)
         confs[j].append(conf)
@@ -220,6 +237,24 @@ DISAGREE = 0.5  # the confidence of a number two readings of one crop do not agr
 STRAY = 0.8     # the confidence of a number read with a stray . or , beside it (dropped)
 UNREAD = 0.3    # the confidence of a table cell whose ink read as neither a value nor a label
 LOOKALIKE = 0.85  # the most a digit read as l, |, S, Z or B can be sure of
+MISCOUNT = 0.6    # the confidence of a number whose digits do not match the blobs of ink printed
+
+
+DIGIT_WIDTH = 0.65  # a printed digit's ink is about this wide for its height (1 narrower, 0 and 2 about so)
+
+
+def _glyphs(crop):
+    """How many digits a line crop holds by its ink: each digit-sized blob counts for as many digits
+    as its width holds (two digits printed touching, as 22 at 150 dpi, are one blob twice as wide);
+    a decimal point or a comma is far smaller and not counted."""
+    import cv2
+    ink = 255 - _black_and_white(crop)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return 0
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    tall = h >= 0.5 * h.max()
+    return int(np.maximum(1, np.round(w[tall] / (h.max() * DIGIT_WIDTH))).sum())
 
 
 def _black_and_white(crop):
@@ -315,7 +350,7 @@ def _decode(probs, alphabet):
     return chars
 
 
-def read_lines(recognizer, crops, small=None):
+def read_lines(recognizer, crops, small=None, pack=True):
     """Text and confidence of each line crop (greyscale, any height).
 
     Short crops, the numbers above all, are packed side by side into lines of about PACK_WIDTH and
@@ -332,10 +367,12 @@ def read_lines(recognizer, crops, small=None):
                                 else cv2.INTER_CUBIC))
     small = small or [False] * len(crops)
     out = [("", 0.0)] * len(crops)
-    short = [i for i, line in enumerate(lines) if line.shape[1] < SHORT]
+    short = [i for i, line in enumerate(lines) if line.shape[1] < SHORT and pack]
+    packed_ones = set(short)
     for i, line in enumerate(lines):
-        if line.shape[1] >= SHORT:
-            out[i] = _Line(recognizer, _pad_to(line, SHORT)).read(small=small[i])
+        if i not in packed_ones:
+            out[i] = _Line(recognizer, _pad_to(np.hstack([_paper(GAP), line, _paper(GAP)]), SHORT)).read(
+                small=small[i])
     n = 0
     while n < len(short):
         parts, spans, x = [_paper(GAP)], [], GAP

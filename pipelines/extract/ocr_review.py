@@ -56,7 +56,11 @@ def review(result, doc, threshold=THRESHOLD):
         by_ref[ref]["suggested"] = value
         warnings.append(f"OCR: {ref} reads {by_ref[ref]['value']!r}, the report's arithmetic says {value!r}: {why} "
                         "(suggested, not changed)")
-    uncertain = sorted(ref for ref in reasons if ref in by_ref)
+    # the likeliest culprits first: a suggested cell, then what OCR itself doubted, then the rest of
+    # the cells of failing identities
+    uncertain = sorted((ref for ref in reasons if ref in by_ref),
+                       key=lambda ref: ("suggested" not in by_ref[ref],
+                                        all(r.endswith(" fails") for r in reasons[ref]), ref))
     result["ocr"] = {"cells": len(cells), "uncertain": len(uncertain), "threshold": threshold,
                      "pages": doc.meta.get("ocr", {}).get("pages"), "model": doc.meta.get("ocr", {}).get("model")}
     if uncertain:
