@@ -193,17 +193,17 @@ def _recognize(rec, jobs, char):
     # crisp digit better than an antialiased one (a grey 0 alone is often taken for 。), a blurred one
     # sometimes worse. Two readings that agree are as sure as the surer; two that differ are not sure.
     again = [i for i, (text, _) in enumerate(read) if not text or _NUMBER_LIKE.match(text)]
-    for i, second in zip(again, read_lines(rec.text_rec, [_black_and_white(crops[i]) for i in again],
-                                           [small[i] for i in again])):
+    crisp = {i: _black_and_white(crops[i]) for i in again}
+    for i, second in zip(again, read_lines(rec.text_rec, [crisp[i] for i in again], [small[i] for i in again])):
         read[i] = _agree(read[i], second)
         if not read[i][0] and not small[i]:
             # ink of a digit's size that neither reading made anything of (a 0 among 0s, at 150 dpi):
             # once more alone; whatever it gives stays below the threshold
-            alone = read_lines(rec.text_rec, [_black_and_white(crops[i])], [False], pack=False)[0]
+            alone = read_lines(rec.text_rec, [crisp[i]], [False], pack=False)[0]
             if _NUMERIC.match(alone[0]):
                 read[i] = alone[0], min(alone[1], DISAGREE)
         text, conf = read[i]
-        if text and _NUMERIC.match(text) and _glyphs(crops[i]) != sum(ch.isdigit() for ch in text):
+        if text and _NUMERIC.match(text) and _glyphs(crisp[i]) != sum(ch.isdigit() for ch in text):
             # a digit dropped or doubled (CTC merges 22 into 2 when it sees no gap between them):
             # the count of digit-sized blobs of ink says how many digits are printed
             read[i] = text, min(conf, MISCOUNT)
@@ -243,12 +243,12 @@ MISCOUNT = 0.6    # the confidence of a number whose digits do not match the blo
 DIGIT_WIDTH = 0.65  # a printed digit's ink is about this wide for its height (1 narrower, 0 and 2 about so)
 
 
-def _glyphs(crop):
-    """How many digits a line crop holds by its ink: each digit-sized blob counts for as many digits
-    as its width holds (two digits printed touching, as 22 at 150 dpi, are one blob twice as wide);
-    a decimal point or a comma is far smaller and not counted."""
+def _glyphs(crisp):
+    """How many digits a black-and-white line crop holds by its ink: each digit-sized blob counts for
+    as many digits as its width holds (two digits printed touching, as 22 at 150 dpi, are one blob
+    twice as wide); a decimal point or a comma is far smaller and not counted."""
     import cv2
-    ink = 255 - _black_and_white(crop)
+    ink = 255 - crisp
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if n <= 1:
         return 0

@@ -140,8 +140,8 @@ def suggestions(by_ref, checks):
 
 def _solve(check, terms, ref, value):
     """The value `ref` must have for `check` to hold, the other cells as read."""
-    diff = (check["expected"] or 0) - (check["actual"] or 0)  # sum(sign * value) over the check
     if check["expected"] is None or check["actual"] is None:
         return None
+    diff = check["expected"] - check["actual"]  # sum(sign * value) over the check
     # changing ref by d changes diff by sign * d: d = -diff / sign
     return value - diff / terms[ref]

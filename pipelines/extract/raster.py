@@ -187,7 +187,7 @@ def prepare(gray):
     gray = gray.copy()
     gray[(binary > 0) & (ink == 0)] = 255  # specks and grain: the recognizer sees paper there
     page = Page(gray=gray, ink=ink, char=char, angle=angle, scale=scale)
-    page.tables = find_tables(ruling_mask(ink, char), char)
+    page.tables = find_tables(*ruling_masks(ink, char), char)
     page.lines = text_lines(page.ink, char, [t.box for t in page.tables])
     return page
 
@@ -248,16 +248,21 @@ def drop_specks(ink, char):
 # -- rulings and tables -----------------------------------------------------------------------------
 
 
-def ruling_mask(binary, char):
-    """Long thin runs of ink: horizontal ones longer than 3 characters, vertical ones longer than
-    1.3 characters (a row is at least that tall; a stroke of a character is shorter)."""
-    lh, lv = max(15, int(3 * char)), max(10, int(1.3 * char))
+def _ruling_lengths(char):
+    """Shortest horizontal and vertical ruling: 3 characters across (no stroke of a character is
+    that long), 1.3 characters down (a row is at least that tall; a stroke of a character is shorter)."""
+    return max(15, int(3 * char)), max(10, int(1.3 * char))
+
+
+def ruling_masks(binary, char):
+    """The long thin runs of ink: (horizontal, vertical) masks."""
+    lh, lv = _ruling_lengths(char)
     # bridge the one-pixel breaks a thin blurred line gets from thresholding, along the line only
     h = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
     h = cv2.morphologyEx(h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (lh, 1)))
     v = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
     v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, lv)))
-    return cv2.bitwise_or(h, v)
+    return h, v
 
 
 def _runs(profile, minimum):
@@ -274,11 +279,8 @@ def _runs(profile, minimum):
     return out
 
 
-def find_tables(rulings, char):
+def find_tables(hmask, vmask, char):
     """Each network of ruling lines holding at least a 2x2 grid, as a Table of cells."""
-    lh, lv = max(15, int(3 * char)), max(10, int(1.3 * char))
-    hmask = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (lh, 1)))
-    vmask = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, lv)))
     joined = cv2.dilate(cv2.bitwise_or(hmask, vmask), np.ones((5, 5), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     tables = []
@@ -297,8 +299,9 @@ def find_tables(rulings, char):
 
 def _grid(hm, vm, char, origin):
     """The cells of one table from its horizontal and vertical ruling masks (table coordinates)."""
-    ys = _runs((hm > 0).sum(axis=1), max(15, int(3 * char)))
-    xs = _runs((vm > 0).sum(axis=0), max(10, int(1.3 * char)))
+    lh, lv = _ruling_lengths(char)
+    ys = _runs((hm > 0).sum(axis=1), lh)
+    xs = _runs((vm > 0).sum(axis=0), lv)
     if len(ys) < 2 or len(xs) < 2:
         return None
     t = max(2, int(char / 6))  # how far a ruling may wander from its grid line (thickness, residual skew)
