@@ -38,7 +38,6 @@ def extract_text(data, header_charset=None):
 
 _PIPED = re.compile(r"^\s*\|.*\|\s*$")
 _RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
-_ORDINAL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.、．])")
 
 
 def _is_piped(lines):
@@ -104,7 +103,7 @@ def _is_wrapped_label(row, prev):
     values: a long label the converter wrapped."""
     texts, at = _texts(row), _label_at(prev)
     return (len(texts) == 1 and at is not None and at < len(row) and row[at].text == texts[0]
-            and not is_value_like(texts[0]) and not _ORDINAL.match(texts[0]) and _has_values(prev)
+            and not is_value_like(texts[0]) and T.ordinal(T.normalize_label(texts[0]))[0] is None and _has_values(prev)
             and not _names_something(texts[0]))
 
 
