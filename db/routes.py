@@ -15,3 +15,12 @@ def report_original_path(report_id, loc=None):
     """The archived original of one report version, with the cell at loc highlighted."""
     path = f"{ORIGINAL_PREFIX}report/{int(report_id)}"
     return f"{path}?loc={quote(loc)}#nb-cell" if loc else path
+
+REPORT_PREFIX = "/report/"
+REPORT_PAGE = r"^/report/(?P<report_id>[0-9]{1,12})$"
+REPORT_DATA = r"^/report/(?P<report_id>[0-9]{1,12})\.(?P<format>csv|json)$"
+
+
+def report_path(report_id, fmt=None):
+    """A report's own page (its tables as printed), or its cells as CSV or JSON."""
+    return f"{REPORT_PREFIX}{int(report_id)}" + (f".{fmt}" if fmt else "")

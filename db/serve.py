@@ -76,6 +76,7 @@ def command(db_path, port=8001, archive_dir=None, host="127.0.0.1", python=None,
             "--metadata", str(meta),
             "--inspect-file", str(write_inspect(db_path)),
             "--plugins-dir", str(HERE / "plugins"),
+            "--template-dir", str(HERE / "templates"),
             "--static", f"nb-static:{HERE / 'static'}"]
     for name, value in SETTINGS.items():
         argv += ["--setting", name, str(value)]

@@ -10,7 +10,7 @@ SECTIONS = {"proactive_wide": "proactive", "applications_wide": "applications",
 
 
 def columns(view):
-    """The measure columns of a wide view: every measure of its section, of both templates."""
+    """The measure columns of a wide view: every measure of its section, of both templates, in printed order."""
     return T.measures(SECTIONS[view])
 
 
@@ -29,7 +29,9 @@ def _wide_sql(section, measures):
 from reports r join codes c on c.section = '{section}' and c.kind = 'item'
   and c.template in (case when r.template in ('2019', '2021') then r.template else '2021' end, 'both')
 where r.values_count > 0
-  and exists (select 1 from report_values v where v.report_id = r.id and v.section = '{section}' and v.item = c.code)"""
+  and exists (select 1 from report_values v where v.report_id = r.id and v.section = '{section}' and v.item = c.code)
+-- as printed: a report's rows in the template's order (c.sort), not in code order
+order by r.id, c.sort"""
 
 
 def views():

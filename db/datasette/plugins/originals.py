@@ -50,7 +50,7 @@ async def _serve(datasette, report, request):
         return _error(404, "存档文件不在此服务器上 · The archive file is not on this server")
     body = blob.read_bytes()
     loc = _loc(request.args.get("loc"))
-    back = f"{datasette.urls.table(database(datasette).name, 'reports')}/{report['id']}"
+    back = routes.report_path(report["id"])  # back to the report as printed
     fmt = report["format"] or ""
     if fmt == "html":
         page = originals.sanitized_html(body, report, loc, back)
