@@ -4,7 +4,7 @@
 """
 from pipelines import template as T
 
-from . import queries
+from . import charts, queries
 from .fields import FIELDS, TABLES, columns, field
 from .views import SECTIONS, VIEW_DESCRIPTIONS, columns as view_columns
 
@@ -27,10 +27,16 @@ checked, each number traceable to the archived original.</p>
 <li><a href="/nianbao/top_agencies">收到申请最多的机关 Top agencies</a> ·
 <a href="/nianbao/refused_share">拒绝比例 Share refused</a> ·
 <a href="/nianbao/year_over_year">同比 Year over year</a> ·
-<a href="/nianbao/national_trend{queries.CHART_TREND}">全国趋势图 National trend chart</a></li>
+<a href="/nianbao/national_trend">全国趋势 National trend</a></li>
+<li>图表 Charts: <a href="/-/dashboards/national-trend">全国逐年趋势 National trend</a> ·
+<a href="/-/dashboards/agency">一个机关的历史 An agency's history</a> ·
+<a href="/-/dashboards/refusals">按层级和地区的拒绝比例 Share refused by level and region</a></li>
 <li><a href="/nianbao/failing_reports">未通过校验 Failing checks</a> ·
 <a href="/nianbao/missing_reports">应交未交 Missing reports</a> ·
 <a href="/nianbao/agency_history">机关历史 Agency history</a> ·
+<a href="/nianbao/agencies">机关 Agencies</a> (<a href="/nianbao/agencies_in?place=%E9%83%91%E5%B7%9E%E5%B8%82">某地的全部机关 every body in a place</a>,
+<a href="/nianbao/unplaced_agencies">未能定位 not placed</a>) ·
+<a href="/nianbao/peers">同级对比 Peers</a> ·
 <a href="/nianbao/source_health">来源健康 Source health</a></li>
 <li>下载 Download: <a href="/nianbao.db">整个 SQLite 数据库 the whole SQLite file</a>; 每个表和查询都有 CSV（带 BOM，Excel 可直接打开）
 · every table and query has CSV (with a UTF-8 BOM for Excel; add <code>_bom=0</code> to leave it out).</li>
@@ -48,7 +54,10 @@ TABLE_OPTIONS = {
     "codes": {"facets": ["section", "kind", "template"], "label_column": "label_zh"},
     "crosswalk": {"facets": ["section", "comparable"]},
     "agency_years": {"facets": ["year", "level"], "sort_desc": "new_received"},
-    "agencies": {"facets": ["level", "region"], "sort_desc": "new_received"},
+    # selecting a province, city or county lists every body beneath it, at every level
+    "agencies": {"facets": ["level", "province_name", "city_name", "county_name", "placed"], "sort_desc": "new_received",
+                 "label_column": "agency"},
+    "agency_names": {"facets": ["kind"]},
 }
 HIDDEN = ["reports_fts", "reports_bigrams"]
 
@@ -97,6 +106,7 @@ def metadata(archive_dir=None, database=DATABASE, search_cap=None):
         }},
         "plugins": {
             "datasette-block-robots": {"allow_only_index": True},
+            "datasette-dashboards": charts.dashboards(database),
             "nianbao": {"archive_dir": str(archive_dir) if archive_dir else None, "database": database,
                         "search_cap": search_cap},
         },

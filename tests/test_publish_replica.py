@@ -71,9 +71,16 @@ def test_each_canned_query_answers(site):
     params = {"top_agencies": {"year": "2022"}, "refused_share": {"year": "", "agency": ""},
               "year_over_year": {"year": "2023", "agency": ""}, "national_trend": {},
               "failing_reports": {"year": ""}, "missing_reports": {"year": "2023"},
-              "agency_history": {"agency": "郑州市人民政府"}, "search": {"q": "郑州"}}
+              "agency_history": {"agency": "郑州市人民政府"}, "search": {"q": "郑州"},
+              "agencies_in": {"place": "郑州市"}, "unplaced_agencies": {},
+              "peers": {"report_id": "", "agency": "郑州市人民政府", "year": "2022"}}
     assert set(params) == set(QUERIES)
     results = {name: rows(base, f"/nianbao/{name}.json", **p) for name, p in params.items()}
+    beneath = {r["agency"]: r for r in results["agencies_in"]}
+    assert {"郑州市人民政府", "新郑市人民政府办公室", "新郑市城关乡人民政府"} <= set(beneath)
+    assert all(r["city_name"] == "郑州市" for r in beneath.values())
+    assert not any("瀍河" in name or "新乡县" in name for name in beneath)
+    assert any(r["agency"] == "郑州市人民政府" and r["new_received"] == 3325 for r in results["peers"])
     top = results["top_agencies"]
     assert top and top[0]["new_received"] == max(r["new_received"] for r in top)
     assert any(r["agency"] == "郑州市人民政府" and r["new_received"] == 3325 for r in top)

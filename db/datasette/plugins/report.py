@@ -28,10 +28,14 @@ async def _load(datasette, report_id):
 
 def _links(datasette, page):
     db = database(datasette).name
-    r = page["report"]
-    agency = r["agency"] or ""
+    r, entity = page["report"], page["agency"] or {}
+    agency = entity.get("agency") or r["agency"] or ""
+    place = entity.get("county_name") or entity.get("city_name") or entity.get("province_name")
     return {
         "agency": f"{datasette.urls.database(db)}/agency_history?{urlencode({'agency': agency})}",
+        "entity": f"{datasette.urls.table(db, 'agencies')}/{entity['agency_id']}" if entity else None,
+        "chart": f"/-/dashboards/agency?{urlencode({'agency': agency})}",
+        "place": f"{datasette.urls.database(db)}/agencies_in?{urlencode({'place': place})}" if place else None,
         "row": f"{datasette.urls.table(db, 'reports')}/{r['id']}",
         "original": routes.report_original_path(r["id"]),
         "csv": routes.report_path(r["id"], "csv"), "json": routes.report_path(r["id"], "json"),
