@@ -85,6 +85,13 @@ def peer_division(path, township, body, level):
     return NATIONAL
 
 
+def division_level(division):
+    """The level of a division's government, in the reports' words."""
+    if division.level == "county":
+        return "district" if division.name.endswith("区") else "county"
+    return division.level
+
+
 def _short_hash(text, n):
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
 
@@ -114,6 +121,9 @@ def resolve(names):
         shown = max(b["meant"], key=lambda n: (b["meant"][n], len(n), n))
         level = max(b["levels"], key=lambda v: (b["levels"][v], v or ""))
         path, by_level = b["path"], {d.level: d for d in b["path"]}
+        if path and not b["township"] and _GOVERNMENT.match(b["rest"]):
+            # a government's level is its division's: 新郑市 is a county-level city, which its name cannot tell
+            level = division_level(path[-1])
         deepest = path[-1] if path else None
         # a county given alone is still under its city and province
         province = by_level.get("province") or (divisions.get(deepest.province) if deepest else None)

@@ -189,3 +189,19 @@ def test_wide_views_list_a_report_in_printed_order(site):
     measures = [c for c in data["columns"] if c in T.measures("applications")]
     assert measures == list(T.measures("applications"))
     assert json.dumps(data["rows"][0]["total"]) == "3325"
+
+
+def test_agency_place_and_peers_on_the_page(site):
+    rid = _report_id(site, "新郑市人民政府办公室", 2023)
+    page, _parsed = _page(site, rid)
+    assert "河南省 › 郑州市 › 新郑市" in page and "agencies_in?place=%E6%96%B0%E9%83%91%E5%B8%82" in page
+    peers = re.search(r'<table class="nb-peers">(.*?)</table>', page, re.S).group(1)
+    assert f'href="/report/{rid}"' in peers and "新郑市人民政府办公室" in peers
+    # the misprinted name is shown with the agency it names
+    rid_003 = _report_id(site, "瀋河回族区人民政府办公室", 2023)
+    page_003, _p = _page(site, rid_003)
+    assert "<strong>瀍河回族区人民政府办公室</strong>" in page_003 and "河南省 › 洛阳市 › 瀍河回族区" in page_003
+    # the 2023 郑州 report: itself among its peers, with its figures
+    zz, _p = _page(site, _report_id(site, "郑州市人民政府", 2023))
+    row = re.search(r'<tr class="nb-self">(.*?)</tr>', zz, re.S).group(1)
+    assert "郑州市人民政府" in row and "3325" in row
