@@ -101,6 +101,57 @@ def test_journalist_path(site, page, tmp_path):
     assert not [e for e in console_errors if "Content Security Policy" not in e]
 
 
+def test_journalist_reads_a_report_and_a_chart(site, page, tmp_path):
+    """search 郑州 -> the report page -> a number -> its cell highlighted in the original -> back; the
+    trend page draws its charts without a click."""
+    shots = _shots_dir(tmp_path)
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site + "/nianbao/reports")
+    page.fill("input[name=_search]", "郑州")
+    page.press("input[name=_search]", "Enter")
+    page.wait_for_url("**_search=*")
+    # the title links to the report page
+    page.locator("table.rows-and-columns td.col-title a.nb-report", has_text="郑州市人民政府2022").first.click()
+    page.wait_for_url("**/report/*")
+    report_url = page.url
+    assert page.locator("h1").inner_text() == "郑州市人民政府2022年政府信息公开工作年度报告"
+    # 3325 where the report prints it: section 三, row 一 (new applications), column 总计
+    cell = page.locator("table[data-section=applications] td[data-item=new_received][data-measure=total]")
+    assert cell.locator("a.nb-value").inner_text() == "3325"
+    row = page.locator("table[data-section=applications] tbody tr",
+                       has=page.locator("td[data-item=new_received][data-measure=total]"))
+    assert row.locator("th").inner_text().startswith("一、本年新收政府信息公开申请数量")
+    header = page.locator("table[data-section=applications] thead tr").first.locator("th").last
+    assert header.inner_text() == "总计"
+    page.screenshot(path=str(shots / "5-report-page.png"), full_page=True)
+    with page.expect_navigation():
+        cell.locator("a.nb-value").click()
+    assert "/-/original/report/" in page.url
+    assert page.locator("#nb-cell").inner_text().strip() == "3325"
+    assert page.locator("script").count() == 0
+    page.go_back()
+    page.wait_for_url(report_url)
+    assert page.locator("h1").inner_text().startswith("郑州市人民政府2022")
+
+    # the national trend: drawn at once (vega renders SVG or canvas), no click
+    page.goto(site + "/-/dashboards/national-trend")
+    drawn = page.locator(".vega-embed svg.marks, .vega-embed canvas").first
+    drawn.wait_for(state="visible")
+    box = drawn.bounding_box()
+    assert box["width"] > 100 and box["height"] > 100
+    if drawn.evaluate("e => e.tagName.toLowerCase()") == "svg":
+        assert page.locator(".vega-embed svg.marks path, .vega-embed svg.marks line").count() > 0
+    else:
+        # canvas: something other than the background was painted
+        assert drawn.evaluate("""c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                                 for (let i = 0; i < d.length; i += 4) if (d[i + 3] && (d[i] < 200 || d[i + 1] < 200)) return true;
+                                 return false; }""")
+    page.screenshot(path=str(shots / "6-trend-chart.png"), full_page=True)
+    assert not [e for e in errors if "Content Security Policy" not in e], errors
+
+
 def test_archived_html_runs_no_script(site, page, tmp_path):
     """A scraped page with scripts: shown, but nothing of it runs and nothing is fetched from outside."""
     requests = []
