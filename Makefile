@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps test demo nightly serve build bench clean
+.PHONY: install system-deps test demo nightly serve build bench clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -45,6 +45,10 @@ build: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/nianbao serve
+
+# The README's screenshots (docs/screenshots/), from the database `make demo` built in data/
+screenshots: $(STAMP) system-deps
+	$(BIN)/python -m tests.screenshots --db data/nianbao.db --archive data/archive --out docs/screenshots
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse.py
