@@ -257,6 +257,9 @@ def endpoints(db_path, rng, n):
     # place names as a journalist types them: a county or town (3 characters) or its city (2)
     places3 = [a[:3] for a in agencies]
     places2 = [a[:2] for a in agencies]
+    # the places the division codes found in the agencies' names (the synthetic names hit some by chance)
+    cities = [r["city_name"] for r in conn.query("select distinct city_name from agencies where city_name is not null "
+                                                 "limit 50")] or ["郑州市"]
     conn.conn.close()
     pick = lambda xs: xs[rng.randrange(len(xs))]  # noqa: E731
     year = lambda: str(rng.choice(YEARS[2:]))  # noqa: E731
@@ -293,6 +296,11 @@ def endpoints(db_path, rng, n):
         "table agency_years (2 facets)": lambda: q("/nianbao/agency_years"),
         "table failed_checks (2 facets)": lambda: q("/nianbao/failed_checks"),
         "row page of a report": lambda: q(f"/nianbao/reports/{pick(with_values)}"),
+        "report page /report/<id>": lambda: f"/report/{pick(with_values)}",
+        "report cells /report/<id>.csv": lambda: f"/report/{pick(with_values)}.csv",
+        "query peers (a report)": lambda: q("/nianbao/peers", report_id=str(pick(with_values)), agency="", year=""),
+        "query agencies_in (a city)": lambda: q("/nianbao/agencies_in", place=pick(cities)),
+        "facets agencies (5 facets)": lambda: q("/nianbao/agencies"),
         "table report_values (one report)": lambda: q("/nianbao/report_values", report_id=pick(with_values)),
         "facets agency_years ?year=": lambda: q("/nianbao/agency_years", year=year()),
         "csv top_agencies": lambda: q("/nianbao/top_agencies.csv", year=year()),
