@@ -235,7 +235,7 @@ def load(conn, report_id):
              if c and not c.get("missing")}
     own, copies = versions(conn, report)
     return {
-        "report": report, "layout": template, "previous": prev,
+        "report": report, "layout": template, "previous": prev, "has_cells": bool(cells),
         "sections": [{"code": s, "title": T.SECTION_NAMES[s], "grids": tables[s]} for s in SECTIONS],
         "checks": checks,
         # a cell the layout has no place for (a code of neither template) is still shown, never dropped

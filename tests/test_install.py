@@ -135,6 +135,10 @@ def test_demo_from_the_installed_package(venv, tmp_path):
                 cell = get_json(base, "/nianbao/report_values.json", _shape="array", report_id=report["id"],
                                 section="applications", item="new_received", measure="total")
                 assert [c["value"] for c in cell] == [3325], report["format"]
+                # the report page comes from the installed package too (its template and plugin)
+                page = fetch(f"{base}/report/{report['id']}").decode("utf-8")
+                assert 'data-item="new_received" data-measure="total"' in page and ">3325</a>" in page
+            assert b"vega.min.js" in fetch(base + "/-/dashboards/national-trend")
 
             running = processes_of(venv)
             assert len(running) >= 3, running  # the demo, the replica, Datasette: the check below sees them

@@ -205,3 +205,9 @@ def test_agency_place_and_peers_on_the_page(site):
     zz, _p = _page(site, _report_id(site, "郑州市人民政府", 2023))
     row = re.search(r'<tr class="nb-self">(.*?)</tr>', zz, re.S).group(1)
     assert "郑州市人民政府" in row and "3325" in row
+
+
+def test_a_report_without_tables_says_so(site):
+    rid = _report_id(site, "平潭综合实验区管理委员会", 2017)  # free form: prose, no table
+    page, parsed = _page(site, rid)
+    assert "No table was read" in page and parsed.cells == {} and "nb-printed" not in page
