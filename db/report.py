@@ -109,7 +109,7 @@ def _header_for(section, measure_codes, template):
             top.append({"text": T.get(section, m.parent).label_in(template), "colspan": width, "rowspan": 1})
         if m.parent:
             bottom.append({"text": m.label_in(template), "colspan": 1, "rowspan": 1})
-        elif not m.parent:
+        else:
             top.append({"text": m.label_in(template), "colspan": 1, "rowspan": 2})
     return [top, bottom]
 

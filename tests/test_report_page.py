@@ -33,14 +33,18 @@ def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report_page")
     docs = list(documents(SHARED))
     docs.append(_next_year(docs[1]))
+    # the portal edits 新乡县城市管理局's report after publishing it: a second version at the same URL
+    edited = docs[4].body + "\n（2024年3月修订）\n".encode()
+    docs.append(replace(docs[4], body=edited, sha256=hashlib.sha256(edited).hexdigest(),
+                        fetched_at="2026-11-21T02:05:00+00:00"))
     docs = archive(tmp / "archive", docs)
     build(tmp / "archive", tmp / "nianbao.db", docs, sources=SOURCES, runs=[RUN], as_of="2024-06-01")
     with serving(tmp / "nianbao.db", tmp / "archive") as base:
         yield base
 
 
-def _report_id(base, agency, year):
-    rows = get_json(base, "/nianbao/reports.json", agency=agency, year=year, _shape="array")
+def _report_id(base, agency, year, is_current=1):
+    rows = get_json(base, "/nianbao/reports.json", agency=agency, year=year, is_current=is_current, _shape="array")
     assert len(rows) == 1
     return rows[0]["id"]
 
@@ -211,3 +215,13 @@ def test_a_report_without_tables_says_so(site):
     rid = _report_id(site, "平潭综合实验区管理委员会", 2017)  # free form: prose, no table
     page, parsed = _page(site, rid)
     assert "No table was read" in page and parsed.cells == {} and "nb-printed" not in page
+
+
+def test_every_version_of_the_report(site):
+    new, old = _report_id(site, "新乡县城市管理局", 2023), _report_id(site, "新乡县城市管理局", 2023, is_current=0)
+    page, _parsed = _page(site, new)
+    versions = re.search(r'<section class="nb-section" id="versions">(.*?)</section>', page, re.S).group(1)
+    assert f'href="/report/{old}"' in versions and "version 1" in versions and "version 2" in versions
+    old_page, _p = _page(site, old)
+    assert "superseded" in old_page and f'href="/report/{new}"' in old_page
+    assert [v["version"] for v in get_json(site, f"/report/{new}.json")["versions"]] == [1, 2]
