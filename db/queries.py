@@ -6,8 +6,6 @@ refused / results_total (（七）总计). "Unavailable" (（四）无法提供)
 """
 from .health import DUE_YEAR_SQL as DUE_YEAR  # the latest report year whose deadline has passed
 
-CHART_TREND = "#g.mark=line&g.x_column=year&g.x_type=ordinal&g.y_column=new_received&g.y_type=quantitative"
-CHART_TOP = "#g.mark=bar&g.x_column=agency&g.x_type=nominal&g.y_column=new_received&g.y_type=quantitative"
 
 QUERIES = {
     "top_agencies": {

@@ -29,6 +29,19 @@ def layout_template(template):
     return template if template in T.TEMPLATES else "2021"
 
 
+def section_template(section, cells, default):
+    """The template a section was printed in: a mixed report prints 二 in one and 三 in the other, so the
+    codes it holds that only one template has decide; else the report's."""
+    only = set()
+    for s, item, measure in cells:
+        if s == section:
+            for code in (item, measure):
+                c = next((c for c in T.codes(section) if c.code == code), None)
+                if c is not None and len(c.templates) == 1 and c.role != "extension":
+                    only.add(c.templates[0])
+    return only.pop() if len(only) == 1 else default
+
+
 def _cells(conn, report_id):
     return {(c["section"], c["item"], c["measure"]): c for c in _rows(
         conn, "select section, item, measure, value, raw, status, unit, loc, positional, flag, suggested "
@@ -228,9 +241,10 @@ def load(conn, report_id):
         if check["status"] == "fail":
             for key in check["cells"]:
                 failing.setdefault(key, []).append(n)
-    args = (report_id, template, cells, previous, failing)
-    tables = {"proactive": proactive_grids(*args), "applications": [applications_grid(*args)],
-              "review_litigation": [review_grid(*args)]}
+    def args(section):
+        return report_id, section_template(section, cells, template), cells, previous, failing
+    tables = {"proactive": proactive_grids(*args("proactive")), "applications": [applications_grid(*args("applications"))],
+              "review_litigation": [review_grid(*args("review_litigation"))]}
     shown = {c["key"] for grids in tables.values() for g in grids for r in g["rows"] for c in r["cells"]
              if c and not c.get("missing")}
     own, copies = versions(conn, report)

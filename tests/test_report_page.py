@@ -225,3 +225,12 @@ def test_every_version_of_the_report(site):
     old_page, _p = _page(site, old)
     assert "superseded" in old_page and f'href="/report/{new}"' in old_page
     assert [v["version"] for v in get_json(site, f"/report/{new}.json")["versions"]] == [1, 2]
+
+
+def test_a_section_is_laid_out_in_the_template_it_was_printed_in():
+    from db.report import section_template
+    cells_2019 = {("applications", "other_total", "total"), ("applications", "new_received", "total"),
+                  ("proactive", "rules", "issued")}
+    assert section_template("applications", cells_2019, "2021") == "2019"
+    assert section_template("proactive", cells_2019, "2019") == "2021"
+    assert section_template("review_litigation", cells_2019, "2019") == "2019"  # the same in both: the report's
