@@ -8,7 +8,10 @@ Each query gives a default where the filter is empty, so a page opened bare stil
 
 # the agency whose history is shown when none is chosen: the one with the most years, then requests
 DEFAULT_AGENCY = "(select agency from agencies order by years desc, new_received desc limit 1)"
-LATEST_YEAR = "(select max(year) from year_summary where new_received is not null)"
+# the year shown when none is chosen: the one most agencies reported figures for (the latest year may
+# hold the first few reports only), the later on a tie
+BUSIEST_YEAR = ("(select year from year_summary where results_total is not null "
+                "order by agencies desc, year desc limit 1)")
 # an agency's province by division code (db/agencies.py); bodies no division places are counted apart
 REGION = "coalesce(g.province_name, '未定位 unplaced')"
 
@@ -91,21 +94,21 @@ def dashboards(database):
         },
         "refusals": {
             "title": "按层级和地区的拒绝比例 · Share refused by level and region",
-            "description": "拒绝 = 不予公开 + 不予处理，比例 = 拒绝 ÷ 办理结果总计；年度留空为最新年度。Refused = withheld + "
-                           "not processed, as a share of applications answered; empty year: the latest year.",
+            "description": "拒绝 = 不予公开 + 不予处理，比例 = 拒绝 ÷ 办理结果总计；年度留空为报告机关最多的年度。Refused = withheld + "
+                           "not processed, as a share of applications answered; empty year: the year most agencies reported.",
             "layout": [["by-level", "by-region"]],
             "filters": {"year": {"name": "年度 Year", "type": "select", "db": database,
                                  "query": "select year from year_summary order by year desc"}},
             "charts": {
                 "by-level": chart("按行政层级", "By administrative level",
                                   f"select level, sum(refused) * 1.0 / nullif(sum(results_total), 0) as refused_share "
-                                  f"from agency_years where year = coalesce(nullif(:year, ''), {LATEST_YEAR}) + 0 "
+                                  f"from agency_years where year = coalesce(nullif(:year, ''), {BUSIEST_YEAR}) + 0 "
                                   f"and results_total > 0 group by level",
                                   _bar("level", "行政层级", "level", "refused_share", "拒绝比例", "share refused", ".0%")),
                 "by-region": chart("按省份", "By province",
                                    f"select {REGION} as region, sum(a.refused) * 1.0 / nullif(sum(a.results_total), 0) "
                                    f"as refused_share from agency_years a left join agencies g on g.agency_id = a.agency_id "
-                                   f"where a.year = coalesce(nullif(:year, ''), {LATEST_YEAR}) + 0 "
+                                   f"where a.year = coalesce(nullif(:year, ''), {BUSIEST_YEAR}) + 0 "
                                    f"and a.results_total > 0 group by 1",
                                    _bar("region", "省份", "province", "refused_share", "拒绝比例", "share refused", ".0%")),
             },
