@@ -3,6 +3,8 @@
 They hold nothing that report_totals does not: they exist so that rankings and trends over a
 million reports answer in milliseconds (see bench/query.py).
 """
+from . import agencies
+
 
 AGENCY_YEARS = """
 insert into agency_years
@@ -54,7 +56,6 @@ DERIVED = ("new_received_prev", "new_received_change", "next_year_reported")  # 
 
 
 def refresh(db):
-    from . import agencies
     from .fields import columns as columns_of
     with db.conn:
         agencies.fill(db)
