@@ -1,6 +1,7 @@
 """The `nianbao` command: parse documents, crawl the portals, build the database, serve it."""
 import argparse
 import json
+import os
 import sys
 import traceback
 
@@ -71,7 +72,20 @@ def cmd_demo(args):
 
 def cmd_nightly(args):
     from .commands import nightly
-    return nightly(args.data, args.source or ())
+    return nightly(args.data, args.source or (), replica=args.replica, keep=args.keep,
+                   alert_command=args.alert_command, alert_webhook=args.alert_webhook,
+                   alert_always=args.alert_always)
+
+
+def cmd_release(args):
+    from db.release import ReleaseError
+
+    from .commands import release
+    try:
+        return release(args.data, args.keep, args.date)
+    except ReleaseError as e:
+        print(f"nianbao release: {e}", file=sys.stderr)
+        return ExitCode.USAGE
 
 
 def main(argv=None):
@@ -115,11 +129,25 @@ def main(argv=None):
     r = sub.add_parser("replica", help="serve the replica portals on 127.0.0.1 (the demo's, the tests')")
     add_replica_arguments(r)
     r.set_defaults(func=cmd_replica)
-    n = sub.add_parser("nightly", help="crawl the real portals and rebuild the database",
-                       epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    n = sub.add_parser("nightly", help="crawl the real portals, rebuild the database, release it and report "
+                       "(one run at a time)", epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     n.add_argument("--data", default="data")
     n.add_argument("--source", action="append")
+    n.add_argument("--replica", help="crawl the replica at this URL instead of the real portals (tests, demos)")
+    n.add_argument("--keep", type=int, help="releases to keep (default 7)")
+    n.add_argument("--alert-command", default=os.environ.get("NIANBAO_ALERT_COMMAND"),
+                   help="shell command that receives the health report (JSON) on its standard input "
+                        "[env NIANBAO_ALERT_COMMAND]")
+    n.add_argument("--alert-webhook", default=os.environ.get("NIANBAO_ALERT_WEBHOOK"),
+                   help="URL the health report (JSON) is POSTed to [env NIANBAO_ALERT_WEBHOOK]")
+    n.add_argument("--alert-always", action="store_true", help="send the report every run, not only on problems")
     n.set_defaults(func=cmd_nightly)
+    r = sub.add_parser("release", help="write a dated release of the database: DIR/releases/YYYY-MM-DD/ with "
+                       "SHA256SUMS and CHANGES", epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("--data", default="data")
+    r.add_argument("--keep", type=int, help="releases to keep (default 7)")
+    r.add_argument("--date", help="the release's date, YYYY-MM-DD (default today)")
+    r.set_defaults(func=cmd_release)
     args = parser.parse_args(argv)  # bad arguments: argparse exits with 2 (ExitCode.USAGE)
     try:
         return int(args.func(args))
