@@ -29,8 +29,26 @@ def cmd_parse(args):
 def cmd_crawl(args):
     from crawler.run import run_crawl
     from crawler.runlog import sources_not_ok
-    summary = run_crawl(args.source or None, data_dir=args.data, replica=args.replica, db=args.db,
-                        overrides=dict(args.set), generic=args.generic, settings_module=args.settings)
+    if args.redis and args.db:
+        raise ConfigurationError("--db cannot be used with --redis (workers would write one SQLite file at once): "
+                                 "crawl, then `nianbao build`")
+    if args.worker_of:
+        run_id, _, number = args.worker_of.partition(":")
+        run_crawl(args.source or None, data_dir=args.data, replica=args.replica, overrides=dict(args.set),
+                  generic=args.generic, settings_module=args.settings, worker=(args.redis, run_id, number))
+        return ExitCode.OK  # the coordinator judges the run from the merged summary
+    if args.redis:
+        from crawler.workers import run_workers
+        summary = run_workers(args.workers, args.redis, args.source or None, data_dir=args.data,
+                              replica=args.replica, settings_module=args.settings, overrides=dict(args.set),
+                              generic=args.generic)
+        print(f"{len(summary['workers'])} workers (exits {summary['workers']}), "
+              f"{summary['recovery_rounds']} recovery rounds")
+    elif args.workers != 1:
+        raise ConfigurationError("--workers needs --redis (the workers share the crawl through it)")
+    else:
+        summary = run_crawl(args.source or None, data_dir=args.data, replica=args.replica, db=args.db,
+                            overrides=dict(args.set), generic=args.generic, settings_module=args.settings)
     for source_id, s in summary["sources"].items():
         print(f"{source_id}: {s['status']}; {s['pages_fetched']} fetched, {s['new']} new, {s['changed']} changed, "
               f"{s['unchanged']} unchanged, {s['not_modified']} not modified, {s['duplicates']} duplicates, "
@@ -110,6 +128,10 @@ def main(argv=None):
                         "crawler.settings.replica (default with --replica), tests.crawl_settings, or your own")
     c.add_argument("--set", action="append", default=[], type=setting, metavar="KEY=VALUE",
                    help="a Scrapy setting, over the settings module (repeatable)")
+    c.add_argument("--redis", metavar="URL", help="share the crawl through this Redis (scrapy-redis queue and "
+                   "duplicate filter; the crawl state in Redis too), e.g. redis://127.0.0.1:6379/0")
+    c.add_argument("--workers", type=int, default=1, help="with --redis: crawl worker processes on this machine")
+    c.add_argument("--worker-of", metavar="RUN:N", help=argparse.SUPPRESS)  # a worker started by the coordinator
     c.set_defaults(func=cmd_crawl)
     b = sub.add_parser("build", help="rebuild the database from the archive alone, re-parsing every document")
     b.add_argument("--data", default="data")
