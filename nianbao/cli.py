@@ -92,7 +92,7 @@ def cmd_nightly(args):
     from .commands import nightly
     return nightly(args.data, args.source or (), replica=args.replica, keep=args.keep,
                    alert_command=args.alert_command, alert_webhook=args.alert_webhook,
-                   alert_always=args.alert_always)
+                   alert_always=args.alert_always, redis=args.redis, workers=args.workers)
 
 
 def cmd_release(args):
@@ -163,6 +163,8 @@ def main(argv=None):
     n.add_argument("--alert-webhook", default=os.environ.get("NIANBAO_ALERT_WEBHOOK"),
                    help="URL the health report (JSON) is POSTed to [env NIANBAO_ALERT_WEBHOOK]")
     n.add_argument("--alert-always", action="store_true", help="send the report every run, not only on problems")
+    n.add_argument("--redis", metavar="URL", help="crawl with workers sharing this Redis (see crawl --redis)")
+    n.add_argument("--workers", type=int, default=1, help="with --redis: crawl worker processes")
     n.set_defaults(func=cmd_nightly)
     r = sub.add_parser("release", help="write a dated release of the database: DIR/releases/YYYY-MM-DD/ with "
                        "SHA256SUMS and CHANGES", epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)

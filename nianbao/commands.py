@@ -38,11 +38,13 @@ def build(data_dir="data", db_path=None, workers=None):
     return counts
 
 
-def crawl_subprocess(data_dir, replica=None, sources=()):
+def crawl_subprocess(data_dir, replica=None, sources=(), redis=None, workers=1):
     """`nianbao crawl` in its own process (Scrapy's reactor runs once per process)."""
     argv = [sys.executable, "-m", "nianbao.cli", "crawl", "--data", str(data_dir)]
     for s in sources:
         argv += ["--source", s]
+    if redis:
+        argv += ["--redis", redis, "--workers", str(workers)]
     if replica:
         argv += ["--replica", replica]  # with the replica's settings (crawler/settings/replica.py)
     else:
@@ -108,7 +110,7 @@ def demo(data_dir="data", port=8001, replica_port=8800):
 
 
 def nightly(data_dir="data", sources=(), replica=None, keep=None, alert_command=None, alert_webhook=None,
-            alert_always=False):
+            alert_always=False, redis=None, workers=1):
     """Crawl, rebuild, release and report, one run at a time (a lock in the data directory).
 
     Exit codes (nianbao/exitcodes.py): 0 all well; 3 a source failed, was blocked, incomplete or went
@@ -120,20 +122,21 @@ def nightly(data_dir="data", sources=(), replica=None, keep=None, alert_command=
     data_dir.mkdir(parents=True, exist_ok=True)
     try:
         with exclusive(data_dir / ".nightly.lock"):
-            return _nightly(data_dir, sources, replica, keep, alert_command, alert_webhook, alert_always)
+            return _nightly(data_dir, sources, replica, keep, alert_command, alert_webhook, alert_always,
+                            redis, workers)
     except Locked as holder:
         say(f"another nightly run holds the lock on {data_dir} ({holder}); this one does nothing")
         return ExitCode.LOCKED
 
 
-def _nightly(data_dir, sources, replica, keep, alert_command, alert_webhook, alert_always):
+def _nightly(data_dir, sources, replica, keep, alert_command, alert_webhook, alert_always, redis, workers):
     from db.release import KEEP, ReleaseError, make_release
 
     from . import alerts
     from .exitcodes import ExitCode
     runs_before = set(glob.glob(str(data_dir / "runs" / "*.json")))
     say("crawling " + (f"the replica at {replica}" if replica else "the real portals"))
-    code = crawl_subprocess(data_dir, replica=replica, sources=sources)
+    code = crawl_subprocess(data_dir, replica=replica, sources=sources, redis=redis, workers=workers)
     if code == ExitCode.USAGE:
         say("the crawl could not start (see above); the database is left as it was")
         return ExitCode.USAGE
