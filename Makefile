@@ -16,13 +16,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # LibreOffice converts .doc/.wps reports; a CJK font lets it print test documents; Chromium runs the
-# browser test; libGL is what OpenCV's build that RapidOCR requires (opencv-python) loads. Installed only when missing (CI runs as root on Debian); without them those tests skip
+# browser test; redis-server the crawl-worker tests (each starts its own on a free port); libGL is what OpenCV's build that RapidOCR requires (opencv-python) loads. Installed only when missing (CI runs as root on Debian); without them those tests skip
 # and say which package they need.
 system-deps:
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	fc-list 2>/dev/null | grep -qi "wenquanyi zen hei" || missing="$$missing fonts-wqy-zenhei"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	ldconfig -p 2>/dev/null | grep -q "libGL.so.1 " || missing="$$missing libgl1 libglib2.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

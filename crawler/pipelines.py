@@ -27,15 +27,21 @@ class DeduplicatePipeline(UsesResources):
         keys = [("url", item.canonical_url), ("content", item.content_key)]
         if item.role == "page" and item.index_no:
             keys.append(("index_no", item.index_no))
-        first = next((self.seen[k] for k in keys if k in self.seen), None)
+        leases = getattr(self.crawler, "leases", None)  # crawl workers share what the run has seen
+        first = (leases.claim if leases is not None else self.claim)(keys, item.canonical_url)
         if first and first != item.canonical_url:
             self.res.count("duplicates")
             raise DropItem(f"{item.url} duplicates {first}")
         if first:
             raise DropItem(f"{item.url} already seen in this run")
-        for k in keys:
-            self.seen[k] = item.canonical_url
         return item
+
+    def claim(self, keys, url):
+        """The URL that first claimed one of these keys, or None after claiming them all for `url`."""
+        first = next((self.seen[k] for k in keys if k in self.seen), None)
+        if first is None:
+            self.seen.update((k, url) for k in keys)
+        return first
 
 
 class ArchiveReportPipeline(UsesResources):

@@ -76,13 +76,21 @@ class CrawlResources:
                                              "user-agent": self.crawler.settings.get("USER_AGENT"),
                                              "source": self.source_id, "robots": spider.source["robots"],
                                              "pid": os.getpid()})
-            self.state = CrawlState(self.run.data_dir / "crawl_state.sqlite")
+            self.state = self._open_state()
         except Exception as e:
             # a signal handler's exception would only be logged and the crawl would go on without an
             # archive: stop this crawler and let the run say why (nianbao crawl exits 1)
             log.exception("source %s: cannot open the archive or the crawl state", self.source_id)
             self.run.errors.append(f"source {self.source_id}: cannot open the archive or the crawl state: {e}")
             raise CloseSpider("resources_unavailable") from e
+
+    def _open_state(self):
+        """The crawl state: in Redis when crawl workers share it (crawler/distributed.py), else a SQLite file."""
+        settings = self.crawler.settings
+        if settings.get("NIANBAO_REDIS_URL"):
+            from .redis_state import RedisState
+            return RedisState(settings["NIANBAO_REDIS_URL"], settings.get("NIANBAO_REDIS_PREFIX", "nianbao"))
+        return CrawlState(self.run.data_dir / "crawl_state.sqlite")
 
     def spider_closed(self, spider, reason):
         if self.run is None:  # never opened

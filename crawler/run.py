@@ -15,6 +15,7 @@ from scrapy.settings import Settings
 from scrapy.utils.conf import closest_scrapy_cfg
 from scrapy.utils.misc import load_object
 
+from .distributed import worker_settings
 from .errors import CrawlError, SettingsError
 from .registry import load_sources, select_sources
 from .replica import ReplicaDownloadHandler
@@ -78,15 +79,24 @@ def politeness_slots(sources, scale=1.0):
 
 
 def run_crawl(source_ids=None, data_dir="data", replica=None, db=None, overrides=None, generic=False,
-              registry=None, settings_module=None):
+              registry=None, settings_module=None, worker=None):
     """Crawl the chosen sources (all when None); `generic` treats every portal as of unknown platform.
-    `settings_module` and `overrides`: see crawl_settings."""
+    `settings_module` and `overrides`: see crawl_settings. `worker`: (Redis URL, run id, worker number)
+    when this process is one of several crawl workers (crawler/workers.py); its summary then goes to
+    runs/workers/ for the coordinator to merge."""
     sources = select_sources(load_sources(registry), source_ids)
+    overrides = dict(overrides or {})
+    run_options = {}
+    if worker:
+        redis_url, run_id, number = worker
+        in_flight = max((s.get("politeness", {}).get("concurrency", 2) for s in sources), default=2)
+        overrides = {**worker_settings(redis_url, run_id, number, in_flight), **overrides}
+        run_options = {"run_id": f"{run_id}-w{number}", "runs_dir": Path(data_dir) / "runs" / "workers"}
     settings = crawl_settings(settings_module, data_dir, replica, db, overrides)
     settings.set("DOWNLOAD_SLOTS", politeness_slots(sources, settings.getfloat("NIANBAO_POLITENESS_SCALE", 1.0)))
     process = CrawlerProcess(settings)
     spiders = spiders_by_platform()
-    with Run(data_dir, db=db) as run:  # closed at the end: summary saved, the database finished
+    with Run(data_dir, db=db, **run_options) as run:  # closed at the end: summary saved, the database finished
         for source in sources:
             run.add_source(source)
             process.crawl(spiders["generic" if generic else source["platform"]], source=source, run=run)

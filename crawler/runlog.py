@@ -38,6 +38,10 @@ def _now():
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def new_run_id():
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+
+
 def source_summary(stats, failed_urls=()):
     """One source's part of the run summary (a `pipelines.records.SourceRun`), from its crawler's
     stats as `StatsCollector.get_stats()` gives them."""
@@ -58,10 +62,10 @@ def sources_not_ok(summary):
 class Run:
     """One crawl run. `with Run(data_dir, db) as run: ...` saves the summary and closes everything."""
 
-    def __init__(self, data_dir="data", db=None, workers=None):
+    def __init__(self, data_dir="data", db=None, workers=None, run_id=None, runs_dir=None):
         self.data_dir = Path(data_dir)
-        self.dir = self.data_dir / "runs"
-        self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        self.dir = Path(runs_dir) if runs_dir else self.data_dir / "runs"  # a crawl worker's: runs/workers
+        self.run_id = run_id or new_run_id()
         self.started_at = _now()
         self.finished_at = None
         self.sources = {}

@@ -171,4 +171,31 @@ from (
 order by r.id desc""",
         "params": ["q"],
     },
+    "new_reports": {
+        "title": "新报告 · New reports",
+        "description": "最近存档的 100 份年报，可按地区（前缀，如“河南省郑州市”）、层级和机关筛选；加 .atom 即为订阅源。"
+                       "The 100 reports archived most recently, filtered by region (a prefix: 河南省郑州市 is the city and "
+                       "everything in it), level and agency. Add .atom to the URL for a feed to subscribe to "
+                       "(datasette-atom); a filter that matches nothing yet gives a feed with one entry saying so.",
+        "sql": """with new as (
+  select r.id, r.agency, r.year, r.title, r.region, r.level, r.fetched_at, r.url, r.archived_original
+  from reports r
+  where r.is_current = 1 and r.version = 1
+    and (:region = '' or r.region like replace(replace(:region, '%', ''), '_', '') || '%')
+    and (:level = '' or r.level = :level)
+    and (:agency = '' or r.agency like '%' || replace(replace(:agency, '%', ''), '_', '') || '%')
+  order by r.fetched_at desc, r.id desc limit 100)
+select 'nianbao:report:' || url as atom_id, coalesce(title, agency || ' ' || year) as atom_title,
+  fetched_at as atom_updated, '/nianbao/reports/' || id as atom_link,
+  agency || '，' || coalesce(year, '?') || ' 年，' || coalesce(region, '') || '，' || coalesce(level, '') ||
+    '。原件 original: ' || coalesce(archived_original, url) as atom_content,
+  agency as atom_author_name, id as report_id, agency, year, region, level, url
+from new
+union all
+select 'nianbao:none', '暂无符合条件的报告 · No report matches yet',
+  coalesce((select max(fetched_at) from reports), '2000-01-01T00:00:00Z'), '/nianbao/new_reports',
+  '订阅后，新报告会出现在这里。New reports matching the filter will appear here.', null, null, null, null, null, null, null
+where not exists (select 1 from new)""",
+        "params": ["region", "level", "agency"],
+    },
 }

@@ -1,6 +1,7 @@
 """The `nianbao` command: parse documents, crawl the portals, build the database, serve it."""
 import argparse
 import json
+import os
 import sys
 import traceback
 
@@ -28,8 +29,26 @@ def cmd_parse(args):
 def cmd_crawl(args):
     from crawler.run import run_crawl
     from crawler.runlog import sources_not_ok
-    summary = run_crawl(args.source or None, data_dir=args.data, replica=args.replica, db=args.db,
-                        overrides=dict(args.set), generic=args.generic, settings_module=args.settings)
+    if args.redis and args.db:
+        raise ConfigurationError("--db cannot be used with --redis (workers would write one SQLite file at once): "
+                                 "crawl, then `nianbao build`")
+    if args.worker_of:
+        run_id, _, number = args.worker_of.partition(":")
+        run_crawl(args.source or None, data_dir=args.data, replica=args.replica, overrides=dict(args.set),
+                  generic=args.generic, settings_module=args.settings, worker=(args.redis, run_id, number))
+        return ExitCode.OK  # the coordinator judges the run from the merged summary
+    if args.redis:
+        from crawler.workers import run_workers
+        summary = run_workers(args.workers, args.redis, args.source or None, data_dir=args.data,
+                              replica=args.replica, settings_module=args.settings, overrides=dict(args.set),
+                              generic=args.generic)
+        print(f"{len(summary['workers'])} workers (exits {summary['workers']}), "
+              f"{summary['recovery_rounds']} recovery rounds")
+    elif args.workers != 1:
+        raise ConfigurationError("--workers needs --redis (the workers share the crawl through it)")
+    else:
+        summary = run_crawl(args.source or None, data_dir=args.data, replica=args.replica, db=args.db,
+                            overrides=dict(args.set), generic=args.generic, settings_module=args.settings)
     for source_id, s in summary["sources"].items():
         print(f"{source_id}: {s['status']}; {s['pages_fetched']} fetched, {s['new']} new, {s['changed']} changed, "
               f"{s['unchanged']} unchanged, {s['not_modified']} not modified, {s['duplicates']} duplicates, "
@@ -71,7 +90,20 @@ def cmd_demo(args):
 
 def cmd_nightly(args):
     from .commands import nightly
-    return nightly(args.data, args.source or ())
+    return nightly(args.data, args.source or (), replica=args.replica, keep=args.keep,
+                   alert_command=args.alert_command, alert_webhook=args.alert_webhook,
+                   alert_always=args.alert_always, redis=args.redis, workers=args.workers)
+
+
+def cmd_release(args):
+    from db.release import ReleaseError
+
+    from .commands import release
+    try:
+        return release(args.data, args.keep, args.date)
+    except ReleaseError as e:
+        print(f"nianbao release: {e}", file=sys.stderr)
+        return ExitCode.USAGE
 
 
 def main(argv=None):
@@ -96,6 +128,10 @@ def main(argv=None):
                         "crawler.settings.replica (default with --replica), tests.crawl_settings, or your own")
     c.add_argument("--set", action="append", default=[], type=setting, metavar="KEY=VALUE",
                    help="a Scrapy setting, over the settings module (repeatable)")
+    c.add_argument("--redis", metavar="URL", help="share the crawl through this Redis (scrapy-redis queue and "
+                   "duplicate filter; the crawl state in Redis too), e.g. redis://127.0.0.1:6379/0")
+    c.add_argument("--workers", type=int, default=1, help="with --redis: crawl worker processes on this machine")
+    c.add_argument("--worker-of", metavar="RUN:N", help=argparse.SUPPRESS)  # a worker started by the coordinator
     c.set_defaults(func=cmd_crawl)
     b = sub.add_parser("build", help="rebuild the database from the archive alone, re-parsing every document")
     b.add_argument("--data", default="data")
@@ -115,11 +151,27 @@ def main(argv=None):
     r = sub.add_parser("replica", help="serve the replica portals on 127.0.0.1 (the demo's, the tests')")
     add_replica_arguments(r)
     r.set_defaults(func=cmd_replica)
-    n = sub.add_parser("nightly", help="crawl the real portals and rebuild the database",
-                       epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    n = sub.add_parser("nightly", help="crawl the real portals, rebuild the database, release it and report "
+                       "(one run at a time)", epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     n.add_argument("--data", default="data")
     n.add_argument("--source", action="append")
+    n.add_argument("--replica", help="crawl the replica at this URL instead of the real portals (tests, demos)")
+    n.add_argument("--keep", type=int, help="releases to keep (default 7)")
+    n.add_argument("--alert-command", default=os.environ.get("NIANBAO_ALERT_COMMAND"),
+                   help="shell command that receives the health report (JSON) on its standard input "
+                        "[env NIANBAO_ALERT_COMMAND]")
+    n.add_argument("--alert-webhook", default=os.environ.get("NIANBAO_ALERT_WEBHOOK"),
+                   help="URL the health report (JSON) is POSTed to [env NIANBAO_ALERT_WEBHOOK]")
+    n.add_argument("--alert-always", action="store_true", help="send the report every run, not only on problems")
+    n.add_argument("--redis", metavar="URL", help="crawl with workers sharing this Redis (see crawl --redis)")
+    n.add_argument("--workers", type=int, default=1, help="with --redis: crawl worker processes")
     n.set_defaults(func=cmd_nightly)
+    r = sub.add_parser("release", help="write a dated release of the database: DIR/releases/YYYY-MM-DD/ with "
+                       "SHA256SUMS and CHANGES", epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("--data", default="data")
+    r.add_argument("--keep", type=int, help="releases to keep (default 7)")
+    r.add_argument("--date", help="the release's date, YYYY-MM-DD (default today)")
+    r.set_defaults(func=cmd_release)
     args = parser.parse_args(argv)  # bad arguments: argparse exits with 2 (ExitCode.USAGE)
     try:
         return int(args.func(args))

@@ -38,11 +38,13 @@ def build(data_dir="data", db_path=None, workers=None):
     return counts
 
 
-def crawl_subprocess(data_dir, replica=None, sources=()):
+def crawl_subprocess(data_dir, replica=None, sources=(), redis=None, workers=1):
     """`nianbao crawl` in its own process (Scrapy's reactor runs once per process)."""
     argv = [sys.executable, "-m", "nianbao.cli", "crawl", "--data", str(data_dir)]
     for s in sources:
         argv += ["--source", s]
+    if redis:
+        argv += ["--redis", redis, "--workers", str(workers)]
     if replica:
         argv += ["--replica", replica]  # with the replica's settings (crawler/settings/replica.py)
     else:
@@ -107,32 +109,73 @@ def demo(data_dir="data", port=8001, replica_port=8800):
     return 0
 
 
-def nightly(data_dir="data", sources=()):
-    """Crawl the real portals, say per source what happened, rebuild the database from the archive.
-    Returns the crawl's exit code (nianbao/exitcodes.py): 3 when a source was not ok, 1 when the crawl
-    crashed; either way the archive is published. A configuration error (2) stops before the rebuild."""
-    from crawler.runlog import sources_not_ok
+def nightly(data_dir="data", sources=(), replica=None, keep=None, alert_command=None, alert_webhook=None,
+            alert_always=False, redis=None, workers=1):
+    """Crawl, rebuild, release and report, one run at a time (a lock in the data directory).
 
+    Exit codes (nianbao/exitcodes.py): 0 all well; 3 a source failed, was blocked, incomplete or went
+    empty (the archive is published all the same); 1 the crawl crashed or the build or release failed;
+    2 the crawl could not start (configuration); 5 another nightly run holds the lock."""
     from .exitcodes import ExitCode
-    say("crawling the real portals")
-    code = crawl_subprocess(data_dir, sources=sources)
+    from .lock import Locked, exclusive
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with exclusive(data_dir / ".nightly.lock"):
+            return _nightly(data_dir, sources, replica, keep, alert_command, alert_webhook, alert_always,
+                            redis, workers)
+    except Locked as holder:
+        say(f"another nightly run holds the lock on {data_dir} ({holder}); this one does nothing")
+        return ExitCode.LOCKED
+
+
+def _nightly(data_dir, sources, replica, keep, alert_command, alert_webhook, alert_always, redis, workers):
+    from db.release import KEEP, ReleaseError, make_release
+
+    from . import alerts
+    from .exitcodes import ExitCode
+    runs_before = set(glob.glob(str(data_dir / "runs" / "*.json")))
+    say("crawling " + (f"the replica at {replica}" if replica else "the real portals"))
+    code = crawl_subprocess(data_dir, replica=replica, sources=sources, redis=redis, workers=workers)
     if code == ExitCode.USAGE:
         say("the crawl could not start (see above); the database is left as it was")
         return ExitCode.USAGE
-    runs = sorted(glob.glob(str(Path(data_dir) / "runs" / "*.json")))
-    if runs:
-        summary = json.loads(Path(runs[-1]).read_text(encoding="utf-8"))
-        statuses = dict(sources_not_ok(summary))
-        for source_id, s in summary["sources"].items():
-            state = statuses.get(source_id, "ok")
-            say(f"  {source_id}: {state if state == 'ok' else state.upper()}; {s['new']} new, "
-                f"{s['changed']} changed, failures {s['failures'] or 'none'}")
+    runs = sorted(glob.glob(str(data_dir / "runs" / "*.json")))
+    new_runs = [r for r in runs if r not in runs_before]
+    summary = json.loads(Path(new_runs[-1]).read_text(encoding="utf-8")) if new_runs else {"sources": {}}
+    previous = [r for r in runs if r in runs_before]
+    previous = json.loads(Path(previous[-1]).read_text(encoding="utf-8")) if previous else None
     say("rebuilding the database from everything the archive holds")
-    build(data_dir)
-    if code == ExitCode.OK:
-        return ExitCode.OK
-    if code == ExitCode.SOURCE_NOT_OK:
+    build_counts = release = None
+    try:
+        build_counts = build(data_dir)
+        say("writing today's release")
+        release = make_release(data_dir, keep=keep or KEEP)
+        say(f"released {release['dir']}")
+    except (ReleaseError, CrawlError, OSError) as e:
+        say(f"{'release' if build_counts else 'build'} failed: {e}")
+    report = alerts.health_report(summary, previous, build_counts, release, crawl_exit=code)
+    path = alerts.write_report(data_dir, report)
+    for line in alerts.report_text(report).splitlines():
+        say(f"  {line}")
+    say(f"health report: {path}")
+    for target, error in alerts.deliver(report, alert_command, alert_webhook, alert_always):
+        say(f"alert to {target}: {'sent' if error is None else 'FAILED: ' + error}")
+    if code not in (ExitCode.OK, ExitCode.SOURCE_NOT_OK) or build_counts is None or release is None:
+        say(f"the run failed (crawl exit {code}); whatever was built is published")
+        return ExitCode.ERROR
+    if not report["ok"]:
         say("some sources were not ok (above); the archive is published all the same")
         return ExitCode.SOURCE_NOT_OK
-    say(f"the crawl failed (exit {code}); the archive is published all the same")
-    return ExitCode.ERROR
+    return ExitCode.OK
+
+
+def release(data_dir="data", keep=None, day=None):
+    from db.release import KEEP, make_release
+    r = make_release(data_dir, keep=keep or KEEP, day=day)
+    t = r["totals"]
+    say(f"released {r['dir']}: {t['reports']} reports; since {r['previous'] or 'nothing (first release)'}: "
+        f"{t['new']} new, {t['changed']} changed, {t['removed']} removed")
+    if r["removed_releases"]:
+        say(f"removed old releases: {', '.join(r['removed_releases'])}")
+    return 0

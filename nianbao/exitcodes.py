@@ -10,6 +10,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     SOURCE_NOT_OK = 3
     UNPARSED = 4
+    LOCKED = 5
 
 
 MEANING = {
@@ -18,10 +19,11 @@ MEANING = {
                     "archive)",
     ExitCode.USAGE: "usage or configuration error (bad arguments, registry, settings or source ids; build: no "
                     "archived document under --data)",
-    ExitCode.SOURCE_NOT_OK: "crawl, nightly: the crawl ran but a source was not ok (blocked or unreachable); "
-                            "nightly still rebuilds the database from the archive",
+    ExitCode.SOURCE_NOT_OK: "crawl, nightly: the crawl ran but a source was not ok (blocked or unreachable; nightly: or "
+                            "incomplete, or went empty); nightly still rebuilds and releases the database",
     ExitCode.UNPARSED: "parse: some documents could not be parsed, or print the template's labels but no table "
                        "was read (each says so; the others were parsed)",
+    ExitCode.LOCKED: "nightly: another nightly run holds the lock on the data directory; this one did nothing",
 }
 
 HELP = "exit status:\n" + "\n".join(

@@ -80,7 +80,8 @@ def test_every_canned_query_runs(site):
               "failing_reports": {"year": ""}, "missing_reports": {"year": "2023"},
               "agency_history": {"agency": "平潭综合实验区管理委员会"}, "search": {"q": "郑州"},
               "agencies_in": {"place": "郑州市"}, "unplaced_agencies": {},
-              "peers": {"report_id": "", "agency": "平潭综合实验区管理委员会", "year": "2023"}}
+              "peers": {"report_id": "", "agency": "平潭综合实验区管理委员会", "year": "2023"},
+              "new_reports": {"region": "", "level": "", "agency": ""}}
     assert set(params) == set(QUERIES)
     results = {name: _rows(base, f"/nianbao/{name}.json", **p) for name, p in params.items()}
     assert results["top_agencies"][0]["agency"] == "郑州市人民政府"
@@ -97,6 +98,7 @@ def test_every_canned_query_runs(site):
     assert {r["agency"] for r in results["agencies_in"]} == {"郑州市人民政府", "新郑市人民政府办公室", "新郑市城关乡人民政府"}
     assert results["unplaced_agencies"] == []
     assert [(r["agency"], r["new_received"]) for r in results["peers"]] == [("平潭综合实验区管理委员会", 81)]
+    assert {r["agency"] for r in results["new_reports"]} >= {"郑州市人民政府", "平潭综合实验区管理委员会"}
     top_2023 = _rows(base, "/nianbao/top_agencies.json", year="2023")
     assert top_2023[0]["agency"] == "平潭综合实验区管理委员会" and top_2023[0]["new_received"] == 81
 

@@ -19,6 +19,7 @@ from pipelines.extract.model import ExtractError
 from pipelines.records import CrawledDocument
 
 from ..canonical import canonical_url
+from ..distributed import settle_failed
 from ..errors import RegistryError
 from ..middlewares import Blocked
 from ..pagemeta import read_page_meta
@@ -114,11 +115,11 @@ class ReportSpider(scrapy.Spider):
         request = failure.request
         reason = failure_reason(failure)
         self.res.fail(request.url, reason)
-        if reason == "robots_disallowed":  # a policy, not a failure to retry
-            return
-        self.res.state.fail(request.url, self.source["id"], reason, request.meta.get("page_url"),
-                            request.meta.get("kind"))
-        self.logger.warning("%s failed: %s", request.url, reason)
+        if reason != "robots_disallowed":  # a policy, not a failure to retry
+            self.res.state.fail(request.url, self.source["id"], reason, request.meta.get("page_url"),
+                                request.meta.get("kind"))
+            self.logger.warning("%s failed: %s", request.url, reason)
+        settle_failed(self.crawler, request)  # recorded: crawl workers need not hand it on
 
     # -- lists: platform spiders implement parse_list ----------------------------------------------
 
