@@ -5,6 +5,7 @@ Optional parameters are written `(:p = '' or column = :p)`: an empty form field 
 refused / results_total (（七）总计). "Unavailable" (（四）无法提供) is not counted as refused.
 """
 from .health import DUE_YEAR_SQL as DUE_YEAR  # the latest report year whose deadline has passed
+from .routes import REPORT_PREFIX
 
 
 QUERIES = {
@@ -177,7 +178,7 @@ order by r.id desc""",
                        "The 100 reports archived most recently, filtered by region (a prefix: 河南省郑州市 is the city and "
                        "everything in it), level and agency. Add .atom to the URL for a feed to subscribe to "
                        "(datasette-atom); a filter that matches nothing yet gives a feed with one entry saying so.",
-        "sql": """with new as (
+        "sql": f"""with new as (
   select r.id, r.agency, r.year, r.title, r.region, r.level, r.fetched_at, r.url, r.archived_original
   from reports r
   where r.is_current = 1 and r.version = 1
@@ -186,7 +187,7 @@ order by r.id desc""",
     and (:agency = '' or r.agency like '%' || replace(replace(:agency, '%', ''), '_', '') || '%')
   order by r.fetched_at desc, r.id desc limit 100)
 select 'nianbao:report:' || url as atom_id, coalesce(title, agency || ' ' || year) as atom_title,
-  fetched_at as atom_updated, '/nianbao/reports/' || id as atom_link,
+  fetched_at as atom_updated, '{REPORT_PREFIX}' || id as atom_link,
   agency || '，' || coalesce(year, '?') || ' 年，' || coalesce(region, '') || '，' || coalesce(level, '') ||
     '。原件 original: ' || coalesce(archived_original, url) as atom_content,
   agency as atom_author_name, id as report_id, agency, year, region, level, url

@@ -34,7 +34,7 @@ def test_the_feed_of_one_city_holds_its_reports_and_no_others(site):
     assert entries and {e["author"] for e in entries} >= {"郑州市人民政府"}
     assert "平潭综合实验区管理委员会" not in {e["author"] for e in entries}
     for e in entries:
-        assert e["id"].startswith("nianbao:report:http") and e["link"].startswith("/nianbao/reports/")
+        assert e["id"].startswith("nianbao:report:http") and e["link"].startswith("/report/")
         assert e["updated"] and e["title"]
     _, fujian = feed(site, region="福建省")
     assert {e["author"] for e in fujian} == {"平潭综合实验区管理委员会"}
