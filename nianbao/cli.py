@@ -27,13 +27,15 @@ def cmd_parse(args):
 
 def cmd_crawl(args):
     from crawler.run import run_crawl
-    from crawler.runlog import sources_not_ok
+    from crawler.runlog import column_lines, sources_not_ok
     summary = run_crawl(args.source or None, data_dir=args.data, replica=args.replica, db=args.db,
                         overrides=dict(args.set), generic=args.generic, settings_module=args.settings)
     for source_id, s in summary["sources"].items():
         print(f"{source_id}: {s['status']}; {s['pages_fetched']} fetched, {s['new']} new, {s['changed']} changed, "
               f"{s['unchanged']} unchanged, {s['not_modified']} not modified, {s['duplicates']} duplicates, "
               f"blocked {s['blocked']}, failures {s['failures'] or 0}")
+        for line in column_lines(s):
+            print(line)
     not_ok = sources_not_ok(summary)
     if not_ok:
         print(f"{len(not_ok)} of {len(summary['sources'])} sources not ok: "
@@ -84,7 +86,8 @@ def main(argv=None):
     p.set_defaults(func=cmd_parse)
     c = sub.add_parser("crawl", help="crawl the registry's portals into the archive (and the database)",
                        description="Crawl the registry's portals into the archive (and the database); print "
-                                   "per source its status (ok, blocked, unreachable).",
+                                   "per source its status (ok, blocked, unreachable, incomplete_list) and per column the "
+                                   "rows it declares, found and missing.",
                        epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("--source", action="append", help="a source id from crawler/sources.yaml (repeatable)")
     c.add_argument("--data", default="data", help="data directory: archive/, runs/, crawl state")

@@ -18,7 +18,8 @@ MEANING = {
                     "archive)",
     ExitCode.USAGE: "usage or configuration error (bad arguments, registry, settings or source ids; build: no "
                     "archived document under --data)",
-    ExitCode.SOURCE_NOT_OK: "crawl, nightly: the crawl ran but a source was not ok (blocked or unreachable); "
+    ExitCode.SOURCE_NOT_OK: "crawl, nightly: the crawl ran but a source was not ok (blocked, unreachable, or "
+                            "incomplete_list: a column listed fewer rows than it declares); "
                             "nightly still rebuilds the database from the archive",
     ExitCode.UNPARSED: "parse: some documents could not be parsed, or print the template's labels but no table "
                        "was read (each says so; the others were parsed)",

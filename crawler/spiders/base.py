@@ -23,6 +23,7 @@ from ..errors import RegistryError
 from ..middlewares import Blocked
 from ..pagemeta import read_page_meta
 from ..resources import CrawlResources
+from ..runlog import COLUMNS
 
 DOCUMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd)(?:$|[?#])", re.I)
 DOWNFILE = re.compile(r"downfile\.jsp|download\.jsp|/attach/|filename=[^&]+\.(pdf|docx?|wps)", re.I)
@@ -76,6 +77,7 @@ class ReportSpider(scrapy.Spider):
         self.run = run
         self.allowed_hosts = set(source["allowed_hosts"])
         self.obey_robots = source["robots"] == "obey"
+        self._columns = {}  # column (its start URL) -> {"declared": int | None, "found": {url}}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -92,7 +94,8 @@ class ReportSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.source["start_urls"]:
-            yield self.list_request(url, self.parse_list)
+            self.column(url)  # in the summary even if its first page never answers
+            yield self.list_request(url, self.parse_list, column=url)
         for failed in self.res.state.failures(self.source["id"]):  # retry what failed last time
             kind = failed.get("kind") or "page"
             callback = {"list": self.parse_list, "document": self.parse_document}.get(kind, self.parse_page)
@@ -120,13 +123,54 @@ class ReportSpider(scrapy.Spider):
                             request.meta.get("kind"))
         self.logger.warning("%s failed: %s", request.url, reason)
 
+    # -- completeness: each column's declared size against the rows found in it -----------------------
+    # A column is a start URL; its list requests carry it as meta "column". The counts go to the
+    # crawler's stats (runlog.COLUMNS), from which the run summary says declared / found / missing.
+
+    def column(self, response_or_url):
+        """The column a list response belongs to (or the column named by a start URL), registered."""
+        if isinstance(response_or_url, str):
+            key = response_or_url
+        else:
+            key = response_or_url.meta.get("column") or response_or_url.url
+        if key not in self._columns:
+            self._columns[key] = {"declared": None, "found": set()}
+            self._publish_columns()
+        return key
+
+    def declare(self, column, total):
+        """The column's own statement of its size (recordCount, totalRecord, total, count, pager counts)."""
+        if total is not None:
+            self._columns[column]["declared"] = int(total)
+            self._publish_columns()
+
+    def listed(self, column, url):
+        """One row of the column's list (a report page or a file), counted once however often it is seen."""
+        self._columns[column]["found"].add(url)
+        self._publish_columns()
+
+    def _publish_columns(self):
+        counts = {c: {"declared": v["declared"], "found": len(v["found"])} for c, v in self._columns.items()}
+        if getattr(self, "crawler", None) is not None:
+            self.crawler.stats.set_value(COLUMNS, counts)
+
     # -- lists: platform spiders implement parse_list ----------------------------------------------
 
     def follow_report_page(self, response, href, list_title=None):
+        """The request for a row of a list: its report page, or the file itself when the row links one.
+        The row counts as found in the response's column whether or not it is in scope."""
         url = urljoin(response.url, href)
+        self.listed(self.column(response), url)
         if not self.in_scope(url):
             return None
+        if DOCUMENT_EXT.search(url):
+            return self.request(url, self.parse_document, "document", page_url=response.url,
+                                page_meta={"title": list_title, "list_title": list_title})
         return self.request(url, self.parse_page, "page", list_title=list_title)
+
+    def next_list(self, response, url, callback=None, **meta):
+        """Another page of the same column (paging), carrying the column."""
+        return self.list_request(url, callback or self.parse_list, column=self.column(response), **meta)
 
     # -- report pages and documents ------------------------------------------------------------------
 

@@ -1,0 +1,128 @@
+"""The platforms as they really serve their lists (../shared/docs/platforms.md), and completeness per
+column: offline on the real Pingtan pages (../shared/corpus/pingtan), and real crawls of the replica
+(real Scrapy over real HTTP) where every column's found is compared with what it declares."""
+import json
+from urllib.parse import parse_qs
+
+import pytest
+from scrapy import Request
+
+from crawler.runlog import COLUMNS
+from crawler.spiders.fujian import FujianTrtSpider
+from nianbao.exitcodes import ExitCode
+from pipelines.records import CrawledDocument
+from replica.server import Obstacle, Replica
+from replica.sites.common import Response
+from tests.crawl_harness import crawl
+from tests.offline import PINGTAN, PINGTAN_LIST, PINGTAN_PAGES, file_response, pingtan_response, spiders  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def replica():
+    with Replica(port=0) as r:
+        yield r
+
+
+def split(output):
+    output = list(output)
+    return [o for o in output if isinstance(o, Request)], [o for o in output if isinstance(o, CrawledDocument)]
+
+
+def form(request):
+    return {k: v[0] for k, v in parse_qs(request.body.decode()).items()}
+
+
+# -- Fujian TRT, offline on the real pages -------------------------------------------------------------------
+
+def test_pingtan_list_page_leads_to_the_list_api_and_knows_the_column_holds_20(spiders):
+    spider = spiders(FujianTrtSpider, "pingtan")
+    reqs, found = split(spider.parse_list(pingtan_response(meta={"column": PINGTAN_LIST})))
+    assert found == []
+    pages = [r for r in reqs if r.meta["kind"] == "page"]
+    assert len(pages) == 10 and all(r.url.startswith(PINGTAN_LIST) and r.url.endswith(".htm") for r in pages)
+    [api] = [r for r in reqs if r.meta["kind"] == "list"]
+    assert api.method == "POST" and api.url == "https://www.pingtan.gov.cn/fjdzapp/search"
+    # the form the page's own listModel script sends: the site's search channel, the column, page 2 of 10
+    assert form(api) == {"channelid": "200210", "classsql": "chnlid=1813", "sortfield": "-docorderpri,-docreltime",
+                         "page": "2", "prepage": "10"}
+    assert api.headers[b"Referer"] == PINGTAN_LIST.encode()
+    assert api.meta["column"] == PINGTAN_LIST
+    assert spider.crawler.stats.get_value(COLUMNS) == {PINGTAN_LIST: {"declared": 20, "found": 10}}
+
+
+def test_pingtan_api_page_yields_its_rows_pages_and_bare_files_and_stops_at_the_declared_end(spiders, tmp_path):
+    spider = spiders(FujianTrtSpider, "pingtan")
+    reqs, _ = split(spider.parse_list(pingtan_response(meta={"column": PINGTAN_LIST})))
+    [api] = [r for r in reqs if r.meta["kind"] == "list"]
+    rows = [{"docpuburl": f"https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201501/t2015012{n}_8040{n}.htm",
+             "doctitle": f"<em>平潭综合实验区201{n}年度政府信息公开工作年度报告</em>"} for n in range(8)]
+    rows.append({"docpuburl": "", "chnldocurl": "../../zfxxgk/dfbmptlj/a/202501/P020250125569749189625.pdf",
+                 "doctitle": "某局2024年度政府信息公开工作年度报告"})
+    rows.append({"docpuburl": "https://www.elsewhere.gov.cn/t1.htm", "doctitle": "别处"})  # off-site: counted, not fetched
+    path = tmp_path / "search.json"
+    path.write_text(json.dumps({"data": rows, "pageCount": 2}, ensure_ascii=False), encoding="utf-8")
+    response = file_response(path, api.url, api.meta, headers={"Content-Type": "application/json"})
+    more, _ = split(spider.parse_list(response))
+    assert [r.meta["kind"] for r in more] == ["page"] * 8 + ["document"]
+    assert more[0].meta["list_title"] == "平潭综合实验区2010年度政府信息公开工作年度报告"  # markup cut
+    assert more[-1].url == "https://www.pingtan.gov.cn/zwgk/zfxxgk/dfbmptlj/a/202501/P020250125569749189625.pdf"
+    # page 2 of 2: no page 3 asked, and the column is whole
+    assert spider.crawler.stats.get_value(COLUMNS) == {PINGTAN_LIST: {"declared": 20, "found": 20}}
+
+
+@pytest.mark.parametrize("year", sorted(PINGTAN_PAGES))
+def test_pingtan_report_page_body_is_the_article_content_and_its_publisher_the_source_line(spiders, year):
+    spider = spiders(FujianTrtSpider, "pingtan")
+    [item] = split(spider.parse_page(pingtan_response(year)))[1]
+    page = (PINGTAN / str(year) / "source.html").read_text(encoding="utf-8")
+    source = page.split('<span class="article_source">来源：', 1)[1].split("<", 1)[0]
+    assert item.publisher == source and source
+    body = spider.report_body(__import__("crawler.spiders.base", fromlist=["html_root"]).html_root(
+        pingtan_response(year)))
+    assert "article_content" in body.get("class") or "TRS_Editor" in body.get("class")
+    assert "一、总体情况" in body.text_content() or "总体情况" in body.text_content()
+
+
+# -- Fujian TRT, crawled on the replica -----------------------------------------------------------------------
+
+def test_pingtan_crawl_gets_all_20_reports_through_the_api(replica, tmp_path):
+    run = crawl(replica, tmp_path / "pingtan", sources=["pingtan"], expect=ExitCode.OK)
+    source = run.source("pingtan")
+    assert source["columns"] == {PINGTAN_LIST: {"declared": 20, "found": 20, "missing": 0}}
+    assert source["status"] == "ok" and source["new"] == 20
+    urls = {i["record"]["url"] for i in run.items}
+    expected = {e.url for e in replica.catalog.reports if e.host == "www.pingtan.gov.cn"}
+    assert urls == expected and len(expected) == 20
+    assert f"  {PINGTAN_LIST}: declared 20, found 20, missing 0" in run.proc.stdout
+
+
+class BrokenApi(Obstacle):
+    """The list API answering 500 to every call: the column's static page is all the crawl can get."""
+
+    def before(self, req):
+        return Response(500, b'{"error": "internal"}', "application/json")
+
+
+def test_a_column_whose_api_fails_midway_ends_incomplete_list_and_the_crawl_exits_3(tmp_path):
+    with Replica(port=0) as r:
+        spec = {"kind": "server_error", "host": "www.pingtan.gov.cn", "url": "https://www.pingtan.gov.cn/fjdzapp/search"}
+        r.obstacles.setdefault("www.pingtan.gov.cn", []).append(BrokenApi(spec, r.options))
+        db = tmp_path / "n.db"
+        run = crawl(r, tmp_path / "broken", sources=["pingtan"], db=db, expect=ExitCode.SOURCE_NOT_OK)
+    source = run.source("pingtan")
+    assert source["status"] == "incomplete_list"
+    assert source["columns"][PINGTAN_LIST] == {"declared": 20, "found": 10, "missing": 10}
+    assert source["new"] == 10 and source["failures"]
+    assert "1 of 1 sources not ok: pingtan (incomplete_list)" in run.proc.stdout
+    assert f"  {PINGTAN_LIST}: declared 20, found 10, missing 10" in run.proc.stdout
+    import sqlite3
+    from db.queries import QUERIES
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    row = conn.execute("select * from crawl_run_sources").fetchone()
+    assert (row["status"], row["ok"], row["declared"], row["found"], row["missing"]) == ("incomplete_list", 1, 20, 10, 10)
+    health = conn.execute("select status, declared, found, missing from source_health where source_id='pingtan'").fetchone()
+    assert tuple(health) == ("incomplete_list", 20, 10, 10)
+    [listed] = [dict(x) for x in conn.execute(QUERIES["incomplete_sources"]["sql"])]
+    assert listed["source_id"] == "pingtan" and listed["missing"] == 10
+    assert json.loads(listed["column_counts"])[PINGTAN_LIST]["found"] == 10
