@@ -126,3 +126,45 @@ def test_a_column_whose_api_fails_midway_ends_incomplete_list_and_the_crawl_exit
     [listed] = [dict(x) for x in conn.execute(QUERIES["incomplete_sources"]["sql"])]
     assert listed["source_id"] == "pingtan" and listed["missing"] == 10
     assert json.loads(listed["column_counts"])[PINGTAN_LIST]["found"] == 10
+
+
+# -- Hanweb JCMS: paging whichever parameter the server goes by ---------------------------------------------
+
+JIANGSU_COLUMN = """<html><head><meta charset="utf-8"></head><body>
+<div id="212860"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid=33718&unitid=212860&webname=%E6%B1%9F%E8%8B%8F%E7%9C%81%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C&permissiontype=0"></a>]]></nextgroup>
+<recordset>{records}</recordset></datastore></script></div>
+<script>$('#212860').jpage({{totalRecord:4895,perPage:19}});</script></body></html>"""
+
+
+def test_hanweb_pages_a_large_column_to_its_declared_end_by_page_and_by_window(spiders, tmp_path):
+    """The jiangsu.gov.cn column of platforms.md §5 (4,895 records, 19 a page; its "next group" link keeps
+    page=1): every later page is asked once, by its own page number and the same records' window."""
+    records = "".join(f"<record><![CDATA[<li><a href='/art/2026/9/11/art_33718_{11828204 - n}.html' title='标题{n}'>"
+                      f"标题{n}</a><span>2026-09-11</span></li>]]></record>" for n in range(19))
+    path = tmp_path / "col.html"
+    path.write_text(JIANGSU_COLUMN.format(records=records), encoding="utf-8")
+    from crawler.spiders.hanweb import HanwebSpider
+    source = {"id": "jiangsu", "name": "江苏省人民政府", "region": "江苏省", "level": "province", "platform": "hanweb",
+              "robots": "obey", "start_urls": ["https://www.jiangsu.gov.cn/col/col33718/index.html"],
+              "allowed_hosts": ["www.jiangsu.gov.cn"], "politeness": {}}
+    spider = spiders(HanwebSpider, source)
+    column = source["start_urls"][0]
+    reqs, _ = split(spider.parse_list(file_response(path, column, {"column": column})))
+    windows = [r for r in reqs if r.meta["kind"] == "list"]
+    pages = [parse_qs(r.url.split("?", 1)[1]) for r in windows]
+    assert len(windows) == 257 == -(-4895 // 19) - 1  # pages 2 … 258, none past the end
+    assert [p["page"][0] for p in pages] == [str(n) for n in range(2, 259)]
+    assert all(p["startrecord"][0] == str((int(p["page"][0]) - 1) * 19 + 1) for p in pages)
+    assert pages[-1]["endrecord"] == ["4895"] and all(p["perpage"] == ["19"] for p in pages)
+    assert all(r.meta["column"] == column for r in windows)
+    assert spider.crawler.stats.get_value(COLUMNS) == {column: {"declared": 4895, "found": 19}}
+
+
+@pytest.mark.parametrize("honours", ["startrecord", "page"])
+def test_hanweb_crawl_finds_every_declared_record_whichever_parameter_the_server_honours(tmp_path, honours):
+    with Replica(port=0) as r:
+        r.sites["www.xinxiangxian.gov.cn"].honours = honours
+        run = crawl(r, tmp_path / honours, sources=["xinxiangxian"], expect=ExitCode.OK)
+        listed = len(r.sites["www.xinxiangxian.gov.cn"].columns["col14251"].items)
+    [column] = run.source("xinxiangxian")["columns"].values()
+    assert column == {"declared": listed, "found": listed, "missing": 0} and listed > 30
