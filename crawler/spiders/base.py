@@ -245,6 +245,13 @@ class ReportSpider(scrapy.Spider):
             previous_sha256=response.meta.get("previous_sha256"))
 
 
+def live_script(response):
+    """The page's inline scripts with their comments cut: a commented-out pager call can be stale
+    (platforms.md §2.1), so numbers are never read from comments."""
+    text = "\n".join(response.xpath("//script[not(@src)]/text()").getall())
+    return re.sub(r"/\*.*?\*/|(?<![:'\"\\])//[^\n]*", "", text, flags=re.S)
+
+
 def header_charset(response):
     ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
     m = re.search(r"charset=([\w-]+)", ctype, re.I)

@@ -18,7 +18,7 @@ import math
 import re
 from urllib.parse import urlencode, urljoin
 
-from .base import ReportSpider
+from .base import ReportSpider, live_script
 
 RECORD_COUNT = re.compile(r"""recordCount\s*:\s*['"]?(\d+)""")
 PREPAGE = re.compile(r"""prepage\s*:\s*['"]?(\d+)""")
@@ -28,12 +28,6 @@ SORTFIELD = re.compile(r"""sortfield\s*:\s*['"]([^'"]+)['"]""")
 LIST_API = re.compile(r"""listApi\s*:\s*\{\s*url\s*:\s*['"]([^'"]+)['"]""")
 ROWS = ("//div[contains(@class,'rules_tabs_01')]//dl/dd/a[@href]", "//div[contains(@class,'list_base')]//ul/li/a[@href]")
 TAGS = re.compile(r"<[^>]+>")
-
-
-def script_text(response):
-    """The page's inline scripts with their comments cut, so a commented-out call is never read."""
-    text = "\n".join(response.xpath("//script[not(@src)]/text()").getall())
-    return re.sub(r"/\*.*?\*/|(?<![:'\"])//[^\n]*", "", text, flags=re.S)
 
 
 class FujianTrtSpider(ReportSpider):
@@ -53,7 +47,7 @@ class FujianTrtSpider(ReportSpider):
                                                   list_title=a.attrib.get("title") or a.xpath("string()").get().strip())
                 if request:
                     yield request
-        scripts = script_text(response)
+        scripts = live_script(response)
         declared = RECORD_COUNT.search(scripts)
         if declared is None:
             return
