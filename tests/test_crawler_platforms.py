@@ -216,3 +216,56 @@ def test_trs_crawl_joins_a_split_article_and_counts_each_declaring_column(replic
     assert item["result"]["review_litigation"] == entry.truth["review_litigation"]
     paths = [e["path"] for e in replica.request_log if entry.url.rsplit("/", 1)[1][:-5] in e["path"]]
     assert any(p.endswith("_1.html") for p in paths)
+
+
+# -- Guangdong gkmlpt ------------------------------------------------------------------------------------------
+
+def test_gkmlpt_detail_content_is_cut_out_of_the_config_object():
+    from crawler.spiders.gkmlpt import detail_content
+    page = ('window._CONFIG = {SID: \'755001\', DETAIL: {"id": 1, "title": "t", "content": "\\u003Cp\\u003E一、总体情况'
+            '\\u0026nbsp;\\u0022甲\\u0022\\u003C/p\\u003E\\u003Ctable\\u003E\\u003C/table\\u003E"}, TREE: []};')
+    assert detail_content(page) == '<p>一、总体情况&nbsp;"甲"</p><table></table>'
+
+
+def test_gkmlpt_pages_to_the_declared_total_from_page_1(spiders, tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+    spider = spiders(GkmlptSpider, "shenzhen-gkmlpt")
+    index = "http://www.sz.gov.cn/gkmlpt/index"
+    shell = tmp_path / "index.html"
+    shell.write_text("<html><script>window._CONFIG = {SID: '755001', TREE: [{\"id\": 5020, \"name\": \"政府信息公开\", "
+                     "\"children\": [{\"id\": 721, \"name\": \"政府信息公开年度报告\", \"post_count\": 230}, "
+                     "{\"id\": 722, \"name\": \"年报外链\", \"jump_url\": \"http://x\"}]}], SERVICE_AREA_ID: 1};"
+                     "</script></html>", encoding="utf-8")
+    reqs, _ = split(spider.parse_list(file_response(shell, index, {"column": index})))
+    [api] = reqs
+    assert api.url == "http://www.sz.gov.cn/gkmlpt/api/all/721?page=1&sid=755001"  # page 0 would repeat page 1
+    column = index + "#721"
+    assert api.meta["column"] == column and 404 in api.meta["handle_httpstatus_list"]
+    batch = tmp_path / "p1.json"
+    for page, first in ((1, 0), (2, 100)):
+        batch.write_text(json.dumps({"total": 230, "articles": [
+            {"id": n, "title": f"报告{n}", "url": f"http://www.sz.gov.cn/gkmlpt/content/0/{n // 1000}/post_{n}.html",
+             "attachment": []} for n in range(first, first + 100)]}), encoding="utf-8")
+        out, _ = split(spider.parse_list(file_response(batch, api.url.replace("page=1", f"page={page}"), api.meta)))
+        [nxt] = [r for r in out if r.meta["kind"] == "list"]
+        assert nxt.url.endswith(f"page={page + 1}&sid=755001") and len(out) == 101
+        api = nxt
+    assert spider.crawler.stats.get_value(COLUMNS) == {column: {"declared": 230, "found": 200}}
+    gone = file_response(batch, api.url.replace("page=2", "page=3"), api.meta, status=404)
+    assert split(spider.parse_list(gone)) == ([], [])  # a 404 ends the walk
+
+
+def test_gkmlpt_crawl_finds_every_report_of_the_column_with_its_body_from_the_config(replica, tmp_path):
+    run = crawl(replica, tmp_path / "gkmlpt", sources=["shenzhen-gkmlpt"], expect=ExitCode.OK)
+    [(column, counts)] = run.source("shenzhen-gkmlpt")["columns"].items()
+    expected = [e for e in replica.catalog.reports if e.host == "www.sz.gov.cn"]
+    assert column.endswith("#5021") and counts == {"declared": len(expected), "found": len(expected), "missing": 0}
+    pages = {i["record"]["url"].replace("http://", "https://"): i for i in run.items if i["record"]["role"] == "page"}
+    assert set(pages) == {e.url for e in expected}
+    for e in expected:
+        item = pages[e.url]
+        assert item["result"]["applications"] == e.truth["applications"]
+        assert item["record"]["index_no"] == e.page_meta["索引号"] and item["record"]["publisher"] == e.agency
+    attachments = [i for i in run.items if i["record"]["role"] == "attachment"]
+    assert {i["record"]["url"].replace("http://", "https://") for i in attachments} == {
+        a for e in expected for a in e.attachments}

@@ -149,6 +149,13 @@ class ReportSpider(scrapy.Spider):
         self._columns[column]["found"].add(url)
         self._publish_columns()
 
+    def split_column(self, start, columns):
+        """A start page that is an index of columns (gkmlpt's tree): its columns are counted, not it."""
+        if columns and not self._columns.get(start, {}).get("found"):
+            self._columns.pop(start, None)
+        for column in columns:
+            self.column(column)
+
     def _publish_columns(self):
         counts = {c: {"declared": v["declared"], "found": len(v["found"])} for c, v in self._columns.items()}
         if getattr(self, "crawler", None) is not None:
