@@ -269,3 +269,21 @@ def test_gkmlpt_crawl_finds_every_report_of_the_column_with_its_body_from_the_co
     attachments = [i for i in run.items if i["record"]["role"] == "attachment"]
     assert {i["record"]["url"].replace("http://", "https://") for i in attachments} == {
         a for e in expected for a in e.attachments}
+
+
+# -- JPaaS ---------------------------------------------------------------------------------------------------------
+
+def test_jpaas_pages_only_through_paramjson_and_reads_the_non_strict_json(replica, tmp_path):
+    from urllib.parse import parse_qs, urlsplit
+    run = crawl(replica, tmp_path / "jpaas", sources=["hangzhou-jpaas"], expect=ExitCode.OK)
+    [counts] = run.source("hangzhou-jpaas")["columns"].values()
+    expected = [e for e in replica.catalog.reports if e.host == "www.hangzhou.gov.cn"]
+    assert counts == {"declared": len(expected), "found": len(expected), "missing": 0} and len(expected) > 15
+    assert {i["record"]["url"] for i in run.items} == {e.url for e in expected}
+    item = next(i for i in run.items if i["record"]["url"] == expected[0].url)
+    assert item["result"]["applications"] == expected[0].truth["applications"]
+    assert item["record"]["index_no"] == expected[0].page_meta["索引号"]
+    units = [parse_qs(urlsplit(e["path"]).query) for e in replica.request_log
+             if e["host"] == "www.hangzhou.gov.cn" and e["path"].startswith("/api-gateway/")]
+    assert sorted(json.loads(u["paramJson"][0])["pageNo"] for u in units) == [1, 2]
+    assert all("pageNo" not in u and u["tagId"] == ["信息列表"] for u in units)

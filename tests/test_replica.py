@@ -59,7 +59,7 @@ def links(body, pattern):
 def test_catalog_counts(replica):
     cat = replica.catalog
     assert len(cat.reports) >= 200
-    assert {e.platform for e in cat.reports} == {"zhengzhou", "hanweb", "trs", "pingtan"}
+    assert {e.platform for e in cat.reports} == {"zhengzhou", "hanweb", "trs", "pingtan", "gkmlpt", "jpaas"}
     assert {"html", "pdf", "docx", "image-pdf"} <= {e.format for e in cat.reports}
     assert {e.template for e in cat.reports} == {"free", "2019", "2021"}
     assert {e.year for e in cat.reports} >= set(range(2017, 2025))
