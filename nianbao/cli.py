@@ -44,6 +44,13 @@ def cmd_crawl(args):
     return ExitCode.OK
 
 
+def cmd_probe(args):
+    from crawler.probe import probe, render
+    result = probe(args.url, replica=args.replica)
+    print(render(result))
+    return ExitCode.OK if result.platform else ExitCode.UNRECOGNISED
+
+
 def setting(text):
     """KEY=VALUE, for --set."""
     key, sep, value = text.partition("=")
@@ -100,6 +107,14 @@ def main(argv=None):
     c.add_argument("--set", action="append", default=[], type=setting, metavar="KEY=VALUE",
                    help="a Scrapy setting, over the settings module (repeatable)")
     c.set_defaults(func=cmd_crawl)
+    pr = sub.add_parser("probe", help="what the crawler makes of a portal's column: platform, rows, pager, one report",
+                        description="Fetch one start page, name its platform, count its rows against the declared "
+                                    "total, show the pager it would follow, read and parse one report page, and print a "
+                                    "sources.yaml entry.", epilog=EXIT_HELP,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    pr.add_argument("url", help="the column's first list page")
+    pr.add_argument("--replica", help="route the host to this replica, e.g. http://127.0.0.1:8800")
+    pr.set_defaults(func=cmd_probe)
     b = sub.add_parser("build", help="rebuild the database from the archive alone, re-parsing every document")
     b.add_argument("--data", default="data")
     b.add_argument("--db", help="default: DATA/nianbao.db")

@@ -10,6 +10,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     SOURCE_NOT_OK = 3
     UNPARSED = 4
+    UNRECOGNISED = 5
 
 
 MEANING = {
@@ -23,6 +24,7 @@ MEANING = {
                             "nightly still rebuilds the database from the archive",
     ExitCode.UNPARSED: "parse: some documents could not be parsed, or print the template's labels but no table "
                        "was read (each says so; the others were parsed)",
+    ExitCode.UNRECOGNISED: "probe: the page is on no platform the crawler knows (what it saw is printed)",
 }
 
 HELP = "exit status:\n" + "\n".join(

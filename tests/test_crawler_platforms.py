@@ -2,6 +2,7 @@
 column: offline on the real Pingtan pages (../shared/corpus/pingtan), and real crawls of the replica
 (real Scrapy over real HTTP) where every column's found is compared with what it declares."""
 import json
+import re
 from urllib.parse import parse_qs
 
 import pytest
@@ -287,3 +288,34 @@ def test_jpaas_pages_only_through_paramjson_and_reads_the_non_strict_json(replic
              if e["host"] == "www.hangzhou.gov.cn" and e["path"].startswith("/api-gateway/")]
     assert sorted(json.loads(u["paramJson"][0])["pageNo"] for u in units) == [1, 2]
     assert all("pageNo" not in u and u["tagId"] == ["信息列表"] for u in units)
+
+
+# -- nianbao probe ---------------------------------------------------------------------------------------------------
+
+def probe_cli(*args):
+    import subprocess
+    from tests.crawl_harness import NIANBAO, ROOT
+    return subprocess.run([str(NIANBAO), "probe", *args], capture_output=True, text=True, timeout=180, cwd=ROOT)
+
+
+def test_probe_names_the_platform_counts_against_the_declared_total_and_reads_one_report(replica):
+    proc = probe_cli(PINGTAN_LIST, "--replica", replica.base_url)
+    assert proc.returncode == ExitCode.OK, proc.stderr[-2000:]
+    out = proc.stdout
+    assert "platform: fujian_trt" in out and "rows: declared 20, found 10" in out
+    assert "pager: POST https://www.pingtan.gov.cn/fjdzapp/search  form: channelid=200210" in out
+    first = replica.catalog.find(PINGTAN_LIST + "202603/t20260313_105587.htm")
+    assert f"  title: {first.title}" in out and "  publisher: 平潭综合实验区管委会办公室" in out
+    assert "  tables parse: yes (template 2021" in out
+    assert "    platform: fujian_trt\n    robots: obey\n    start_urls:\n      - " + PINGTAN_LIST in out
+    gk = probe_cli("http://www.sz.gov.cn/gkmlpt/index", "--replica", replica.base_url)
+    reports = [e for e in replica.catalog.reports if e.host == "www.sz.gov.cn"]
+    assert gk.returncode == 0 and "platform: gkmlpt" in gk.stdout and f"declared {len(reports)}" in gk.stdout
+    shown = re.search(r"  title: (.+)", gk.stdout).group(1)
+    assert shown in {e.title for e in reports}  # the article's title, from the config object
+
+
+def test_probe_of_an_unknown_page_says_what_it_saw_and_exits_5(replica):
+    proc = probe_cli("https://www.xinxiangxian.gov.cn/", "--replica", replica.base_url)
+    assert proc.returncode == ExitCode.UNRECOGNISED == 5
+    assert "platform: not recognised" in proc.stdout and "title '新乡县人民政府'" in proc.stdout

@@ -14,6 +14,7 @@ table (索引号, 发布机构, 成文日期, 发布日期) is HTML, but the bod
 may fail on; the report is the page with that body put in place. Attachments come from the
 article's `attachment` list (and `a.nfw-cms-attachment` links in the body).
 """
+import html
 import json
 import re
 from urllib.parse import urljoin, urlsplit
@@ -24,6 +25,7 @@ from .base import ReportSpider
 
 CONFIG_SID = re.compile(r"""SID\s*:\s*['"](\d+)['"]""")
 CONFIG_TREE = re.compile(r"TREE\s*:\s*(\[.*?\])\s*,\s*[A-Z_]+\s*:", re.S)
+DETAIL_TITLE = re.compile(r'DETAIL\s*:\s*\{[^{}]*?"title"\s*:\s*"((?:[^"\\]|\\.)*)"', re.S)
 DETAIL_CONTENT = re.compile(r'"content"\s*:\s*"((?:[^"\\]|\\.)*)"', re.S)
 REPORT_COLUMN = re.compile(r"年度报告|年报")
 PER_PAGE = 100
@@ -54,6 +56,7 @@ def tree_columns(tree):
 class GkmlptSpider(ReportSpider):
     name = "gkmlpt"
     platform = "gkmlpt"
+    title_xpaths = ("//h1[@class='gkmlpt-title']",)
     body_xpaths = ("//div[@id='gkmlpt-detail']", "//div[contains(@class,'article-content')]",
                    "//div[contains(@class,'news_cont_d_wrap')]")
 
@@ -119,7 +122,9 @@ class GkmlptSpider(ReportSpider):
         content = detail_content(response.text)
         page = response
         if content is not None:  # the body put into the page, where the browser's script would put it
-            body = f'<div id="gkmlpt-detail">{content}</div>'
+            title = DETAIL_TITLE.search(response.text)
+            title = json.loads(f'"{title.group(1)}"', strict=False) if title else response.meta.get("list_title")
+            body = f'<h1 class="gkmlpt-title">{html.escape(title or "")}</h1><div id="gkmlpt-detail">{content}</div>'
             text = response.text
             text = (text.replace('<div id="app">', '<div id="app">' + body, 1) if '<div id="app">' in text
                     else text.replace("</body>", body + "</body>", 1))
