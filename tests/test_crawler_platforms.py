@@ -9,7 +9,7 @@ import pytest
 from scrapy import Request
 
 from crawler.runlog import COLUMNS
-from crawler.spiders.fujian import FujianTrtSpider
+from crawler.spiders.fujian_trt import FujianTrtSpider
 from nianbao.exitcodes import ExitCode
 from pipelines.records import CrawledDocument
 from replica.server import Obstacle, Replica
