@@ -16,7 +16,8 @@ The counts are not kept here: each crawler counts into its own Scrapy stats, und
 when it closes its source's part of the summary is made from them (`source_summary`). Per source:
 pages_fetched, not_modified, new, changed, unchanged, duplicates, blocked, parse_errors, failures
 {reason: n}, failed_urls [{url, reason}], robots, status (`pipelines.records.source_status`, or
-`incomplete_list`), and elapsed_seconds and finish_reason from Scrapy.
+`incomplete_list`), monitors {monitor: "ok" | why it failed} (crawler/monitors.py), and
+elapsed_seconds and finish_reason from Scrapy.
 
 Completeness, per column (a start URL): `columns` {column: {declared, found, missing}} from the
 spider's counts (`nianbao/columns`): declared is the column's own statement of its size (None where
@@ -39,6 +40,7 @@ PREFIX = "nianbao/"
 FAILURES = PREFIX + "failures/"
 ROBOTS = PREFIX + "robots"
 COLUMNS = PREFIX + "columns"
+MONITORS = PREFIX + "monitors"  # {monitor: "ok" | why it failed}, from crawler/monitors.py
 INCOMPLETE = "incomplete_list"
 COUNTS = tuple(key for key, kind in get_type_hints(SourceRun).items() if kind is int)  # pages_fetched ... parse_errors
 
@@ -55,6 +57,7 @@ def source_summary(stats, failed_urls=()):
     run["failed_urls"] = list(failed_urls)
     run["robots"] = stats.get(ROBOTS)
     run.update(completeness(stats.get(COLUMNS) or {}))
+    run["monitors"] = dict(stats.get(MONITORS) or {})
     run["status"] = source_status(run)
     if run["status"] == "ok" and run["missing"]:
         run["status"] = INCOMPLETE

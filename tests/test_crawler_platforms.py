@@ -114,6 +114,7 @@ def test_a_column_whose_api_fails_midway_ends_incomplete_list_and_the_crawl_exit
     assert source["status"] == "incomplete_list"
     assert source["columns"][PINGTAN_LIST] == {"declared": 20, "found": 10, "missing": 10}
     assert source["new"] == 10 and source["failures"]
+    assert source["monitors"]["nianbao/completeness"] == f"{PINGTAN_LIST}: found 10 of 20"
     assert "1 of 1 sources not ok: pingtan (incomplete_list)" in run.proc.stdout
     assert f"  {PINGTAN_LIST}: declared 20, found 10, missing 10" in run.proc.stdout
     import sqlite3
@@ -319,3 +320,20 @@ def test_probe_of_an_unknown_page_says_what_it_saw_and_exits_5(replica):
     proc = probe_cli("https://www.xinxiangxian.gov.cn/", "--replica", replica.base_url)
     assert proc.returncode == ExitCode.UNRECOGNISED == 5
     assert "platform: not recognised" in proc.stdout and "title '新乡县人民政府'" in proc.stdout
+
+
+# -- monitors (spidermon) ----------------------------------------------------------------------------------------------
+
+MONITORS = {"nianbao/yield", "nianbao/completeness", "nianbao/error_rate", "nianbao/item_schema"}
+
+
+def test_monitors_pass_on_a_whole_crawl_then_flag_a_source_that_went_silent(replica, tmp_path):
+    data = tmp_path / "data"
+    run = crawl(replica, data, sources=["pingtan"], expect=ExitCode.OK)
+    assert run.source("pingtan")["monitors"] == dict.fromkeys(MONITORS, "ok")
+    down = crawl("http://127.0.0.1:9", data, sources=["pingtan"], expect=ExitCode.SOURCE_NOT_OK)
+    monitors = down.source("pingtan")["monitors"]
+    assert set(monitors) == MONITORS
+    assert monitors["nianbao/yield"].startswith("nothing this run; the last run had 40 rows and reports")
+    assert "1 of 1 requests failed (100% > 20%)" in monitors["nianbao/error_rate"]
+    assert monitors["nianbao/completeness"] == monitors["nianbao/item_schema"] == "ok"
