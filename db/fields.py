@@ -115,6 +115,8 @@ FIELDS = {
     "found": Field(int, "列表中实际找到的条目数（去重）", "Rows found in the columns' lists (distinct)"),
     "missing": Field(int, "漏抓条目数 = 自报总数 − 找到数（仅计有自报总数的栏目）；大于 0 即 incomplete_list",
                      "Rows missed = declared − found (over the columns that declare); above 0 means incomplete_list"),
+    "monitors": Field(str, "监控结果：每个监控 ok 或未通过的原因（JSON）", "Monitors: each one's ok or why it failed (JSON)"),
+    "monitors_failed": Field(str, "最近一次运行未通过的监控及原因（JSON）", "Monitors that failed on the last run, with why (JSON)"),
     "column_counts": Field(str, "每个栏目的自报数、找到数、漏抓数（JSON）", "Per column: declared, found, missing (JSON)"),
     # source health
     "last_run_at": Field(str, "最近运行时间", "Last run"),
@@ -242,12 +244,13 @@ TABLES = {
     "crawl_run_sources": Table("每次运行中每个来源的结果", "Per-source results of each run", ("run_id", "source_id"),
                                ("run_id", "source_id", "status", "ok", "pages_fetched", "new", "changed", "unchanged",
                                 "not_modified", "failures", "failure_reasons", "blocked", "failed_urls",
-                                "declared", "found", "missing", "column_counts")),
+                                "declared", "found", "missing", "column_counts", "monitors")),
     "source_health": Table(
         "每个来源的健康状况；“应交未交”：某机关有 Y−1 年度报告，而到 Y+1 年 3 月 31 日后仍无 Y 年度报告",
         "Health of each source. Expected but missing: an agency with a report for year Y−1 and none for year Y after 31 March of Y+1",
         "source_id", ("source_id", "name", "status", "last_run_at", "last_success_at", "last_new_report_at",
-                      "consecutive_failures", "declared", "found", "missing", "reports", "latest_year",
+                      "consecutive_failures", "declared", "found", "missing", "monitors_failed", "reports",
+                      "latest_year",
                       "due_year", "missing_reports", "missing_agencies", "computed_at")),
     "report_totals": Table(
         "每份报告的关键合计（由 report_values 预先计算，供排名和图表快速查询）；“拒绝”= 不予公开(三) + 不予处理(五)",

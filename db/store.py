@@ -219,7 +219,8 @@ class Store:
                          "blocked": int(s.get("blocked") or 0),
                          "failed_urls": json.dumps(s.get("failed_urls") or [], ensure_ascii=False),
                          "declared": s.get("declared"), "found": s.get("found"), "missing": s.get("missing"),
-                         "column_counts": json.dumps(s.get("columns") or {}, ensure_ascii=False)})
+                         "column_counts": json.dumps(s.get("columns") or {}, ensure_ascii=False),
+                         "monitors": json.dumps(s.get("monitors") or {}, ensure_ascii=False)})
         run = {"run_id": summary["run_id"], "started_at": summary.get("started_at"),
                "finished_at": summary.get("finished_at"), "sources": len(rows),
                "blocked": sum(1 for r in rows if r["blocked"])}

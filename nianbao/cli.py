@@ -36,6 +36,9 @@ def cmd_crawl(args):
               f"blocked {s['blocked']}, failures {s['failures'] or 0}")
         for line in column_lines(s):
             print(line)
+        for monitor, outcome in (s.get("monitors") or {}).items():
+            if outcome != "ok":
+                print(f"  monitor {monitor}: {outcome}")
     not_ok = sources_not_ok(summary)
     if not_ok:
         print(f"{len(not_ok)} of {len(summary['sources'])} sources not ok: "

@@ -123,8 +123,12 @@ def test_a_column_whose_api_fails_midway_ends_incomplete_list_and_the_crawl_exit
     conn.row_factory = sqlite3.Row
     row = conn.execute("select * from crawl_run_sources").fetchone()
     assert (row["status"], row["ok"], row["declared"], row["found"], row["missing"]) == ("incomplete_list", 1, 20, 10, 10)
-    health = conn.execute("select status, declared, found, missing from source_health where source_id='pingtan'").fetchone()
-    assert tuple(health) == ("incomplete_list", 20, 10, 10)
+    health = conn.execute("select status, declared, found, missing, monitors_failed from source_health "
+                          "where source_id='pingtan'").fetchone()
+    assert tuple(health)[:4] == ("incomplete_list", 20, 10, 10)
+    assert json.loads(health["monitors_failed"]) == {"nianbao/completeness": f"{PINGTAN_LIST}: found 10 of 20"}
+    assert json.loads(row["monitors"])["nianbao/completeness"] == f"{PINGTAN_LIST}: found 10 of 20"
+    assert f"  monitor nianbao/completeness: {PINGTAN_LIST}: found 10 of 20" in run.proc.stdout
     [listed] = [dict(x) for x in conn.execute(QUERIES["incomplete_sources"]["sql"])]
     assert listed["source_id"] == "pingtan" and listed["missing"] == 10
     assert json.loads(listed["column_counts"])[PINGTAN_LIST]["found"] == 10
