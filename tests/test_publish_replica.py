@@ -71,9 +71,11 @@ def test_each_canned_query_answers(site):
     params = {"top_agencies": {"year": "2022"}, "refused_share": {"year": "", "agency": ""},
               "year_over_year": {"year": "2023", "agency": ""}, "national_trend": {},
               "failing_reports": {"year": ""}, "missing_reports": {"year": "2023"},
-              "agency_history": {"agency": "郑州市人民政府"}, "search": {"q": "郑州"}}
+              "agency_history": {"agency": "郑州市人民政府"}, "search": {"q": "郑州"},
+              "incomplete_sources": {}}
     assert set(params) == set(QUERIES)
     results = {name: rows(base, f"/nianbao/{name}.json", **p) for name, p in params.items()}
+    assert results["incomplete_sources"] == []  # every column found what it declares (Pingtan's 20 included)
     top = results["top_agencies"]
     assert top and top[0]["new_received"] == max(r["new_received"] for r in top)
     assert any(r["agency"] == "郑州市人民政府" and r["new_received"] == 3325 for r in top)
