@@ -341,3 +341,23 @@ def test_monitors_pass_on_a_whole_crawl_then_flag_a_source_that_went_silent(repl
     assert monitors["nianbao/yield"].startswith("nothing this run; the last run had 40 rows and reports")
     assert "1 of 1 requests failed (100% > 20%)" in monitors["nianbao/error_rate"]
     assert monitors["nianbao/completeness"] == monitors["nianbao/item_schema"] == "ok"
+
+
+# -- the summary's completeness ------------------------------------------------------------------------------------------
+
+def test_source_summary_says_declared_found_missing_per_column_and_unknown_where_nothing_is_declared():
+    from crawler.runlog import COLUMNS, column_lines, source_summary
+    stats = {"nianbao/pages_fetched": 4, "nianbao/new": 3,
+             COLUMNS: {"https://a/x/": {"declared": 20, "found": 12}, "https://a/y/": {"declared": None, "found": 5},
+                       "https://a/z/": {"declared": 7, "found": 9}}}  # a list that grew mid-crawl: more, never less
+    s = source_summary(stats)
+    assert s["columns"] == {"https://a/x/": {"declared": 20, "found": 12, "missing": 8},
+                            "https://a/y/": {"declared": None, "found": 5, "missing": None},
+                            "https://a/z/": {"declared": 7, "found": 9, "missing": 0}}
+    assert (s["declared"], s["found"], s["missing"], s["status"]) == (27, 26, 8, "incomplete_list")
+    assert column_lines(s) == ["  https://a/x/: declared 20, found 12, missing 8", "  https://a/y/: declared unknown, found 5",
+                               "  https://a/z/: declared 7, found 9, missing 0"]
+    blocked = source_summary({**stats, "nianbao/blocked": 1})
+    assert blocked["status"] == "blocked"  # a block says more than the rows it cost
+    unknown = source_summary({"nianbao/pages_fetched": 1, COLUMNS: {"https://a/y/": {"declared": None, "found": 0}}})
+    assert (unknown["declared"], unknown["missing"], unknown["status"]) == (None, None, "ok")
