@@ -361,3 +361,15 @@ def test_source_summary_says_declared_found_missing_per_column_and_unknown_where
     assert blocked["status"] == "blocked"  # a block says more than the rows it cost
     unknown = source_summary({"nianbao/pages_fetched": 1, COLUMNS: {"https://a/y/": {"declared": None, "found": 0}}})
     assert (unknown["declared"], unknown["missing"], unknown["status"]) == (None, None, "ok")
+
+
+def test_zhengzhou_reads_the_pager_total_on_the_first_page_and_counts_every_row(spiders):
+    from crawler.spiders.zhengzhou import ZhengzhouSpider
+    from tests.offline import replica_response
+    spider = spiders(ZhengzhouSpider, "zhengzhou-public")
+    response = replica_response("zhengzhou_public_D42Y_list.html")
+    total = int(re.search(r"共(\d+)条", response.text).group(1))
+    reqs, _ = split(spider.parse_list(response))
+    [(column, counts)] = spider.crawler.stats.get_value(COLUMNS).items()
+    assert counts == {"declared": total, "found": 15} and total == 61
+    assert all(r.meta["column"] == column and r.meta["paged"] for r in reqs if r.meta["kind"] == "list")
