@@ -373,3 +373,25 @@ def test_zhengzhou_reads_the_pager_total_on_the_first_page_and_counts_every_row(
     [(column, counts)] = spider.crawler.stats.get_value(COLUMNS).items()
     assert counts == {"declared": total, "found": 15} and total == 61
     assert all(r.meta["column"] == column and r.meta["paged"] for r in reqs if r.meta["kind"] == "list")
+
+
+def test_fujian_information_template_labels_padded_with_ensp_are_read(spiders, tmp_path):
+    """The 信息公开 detail template as platforms.md §1.4 quotes it: labels padded with &ensp;, the 索引号 in a
+    <font>, 发文机关 as the publisher (its 来源 line is filled by script, its ContentSource empty)."""
+    page = tmp_path / "t.htm"
+    page.write_text(
+        '<html><head><meta name="ContentSource" content=""/><meta name="ArticleTitle" content="平潭综合实验区公安局'
+        '2024年度政府信息公开工作年度报告"/></head><body><div class="index_box"><ul>'
+        "<li>索&ensp;引&ensp;号：<font>PZ00106-2500-2025-00085</font></li><li>主题分类：其他</li>"
+        "<li>发文机关：平潭综合实验区公安局</li><li>成文日期：2025-01-20</li>"
+        "<li>标&ensp;&ensp;&ensp;&ensp;题：平潭综合实验区公安局2024年度政府信息公开工作年度报告</li>"
+        "<li>发文字号：无</li><li>发布日期：2025-01-21</li><li>有&ensp;效&ensp;性：<em class=\"red_base\">有效</em></li>"
+        '</ul></div><div class="article_content"><p>一、总体情况</p></div>'
+        "<span class=\"article_source\">来源：<font ms-text=\"ext3['orgname']\"></font></span></body></html>",
+        encoding="utf-8")
+    spider = spiders(FujianTrtSpider, "pingtan")
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/dfbmptlj/ptzhsyqgaj/zfxxgknb/202501/t20250121_96806.htm"
+    [item] = split(spider.parse_page(file_response(page, url, headers={"Content-Type": "text/html"})))[1]
+    assert (item.index_no, item.publisher, item.written_date, item.published_date) == (
+        "PZ00106-2500-2025-00085", "平潭综合实验区公安局", "2025-01-20", "2025-01-21")
+    assert item.page_title == "平潭综合实验区公安局2024年度政府信息公开工作年度报告"
