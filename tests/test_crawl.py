@@ -12,7 +12,7 @@ import pytest
 
 from pipelines.archive import blob_path, iter_reports, read_record_payload, warc_files
 from nianbao.exitcodes import ExitCode
-from tests.crawl_harness import ROOT, crawl
+from tests.crawl_harness import ROOT, crawl, expected_statuses
 from replica.catalog import canonical
 from replica.server import Replica
 
@@ -260,7 +260,12 @@ def test_one_added_report_is_one_fetch(replica, second, data_dir):
 # -- the generic spider, as if no platform were known ----------------------------------------------------
 
 def test_generic_spider_finds_reports_on_every_site(replica, tmp_path):
-    run = crawl(replica, tmp_path / "generic", generic=True)
+    run = crawl(replica, tmp_path / "generic", generic=True, expect=ExitCode.SOURCE_NOT_OK)
+    # it reads the sizes lists state in common forms: Pingtan's column says 20, its links give 10
+    statuses = {source_id: s["status"] for source_id, s in run.summary["sources"].items()}
+    assert statuses == {**expected_statuses(), "pingtan": "incomplete_list"}, run.summary
+    assert run.source("pingtan")["columns"]["https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"] == {
+        "declared": 20, "found": 10, "missing": 10}
     found = found_reports(replica, run)
     # rows a column lists only through its API (Pingtan's second ten) are out of a link reader's reach
     reachable = [e for e in replica.catalog.reachable() if not e.added and "api_only" not in e.quirks]
