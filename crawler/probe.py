@@ -105,9 +105,9 @@ def probe(url, replica=None):
         answer = fetch(first.url, replica, first.method, first.body or None, {k.decode(): v[0].decode()
                                                                                for k, v in first.headers.items()})
         out += list(spider.parse_list(as_response(answer, first)))
-    counts = spider._columns
+    counts = spider.column_counts()
     result.declared = next((c["declared"] for c in counts.values() if c["declared"] is not None), None)
-    result.found = sum(len(c["found"]) for c in counts.values())
+    result.found = sum(c["found"] for c in counts.values())
     targets = [r for r in out if isinstance(r, Request) and r.meta.get("kind") in ("page", "document")]
     result.rows = [r.url for r in targets]
     if targets:

@@ -156,10 +156,16 @@ class ReportSpider(scrapy.Spider):
         for column in columns:
             self.column(column)
 
+    def column_counts(self):
+        """{column: {declared, found}} so far."""
+        return {c: {"declared": v["declared"], "found": len(v["found"])} for c, v in self._columns.items()}
+
+    def found_in(self, column):
+        return len(self._columns[column]["found"])
+
     def _publish_columns(self):
-        counts = {c: {"declared": v["declared"], "found": len(v["found"])} for c, v in self._columns.items()}
-        if getattr(self, "crawler", None) is not None:
-            self.crawler.stats.set_value(COLUMNS, counts)
+        if getattr(self, "crawler", None) is not None:  # a spider without a crawler (nianbao probe) keeps them
+            self.crawler.stats.set_value(COLUMNS, self.column_counts())
 
     # -- lists: platform spiders implement parse_list ----------------------------------------------
 

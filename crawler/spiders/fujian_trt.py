@@ -61,7 +61,7 @@ class FujianTrtSpider(ReportSpider):
         column = self.column(response)
         total = int(RECORD_COUNT.search(scripts).group(1))
         prepage = int(PREPAGE.search(scripts).group(1)) if PREPAGE.search(scripts) else 15
-        found = len(self._columns[column]["found"])
+        found = self.found_in(column)
         if found >= total:
             return None
         classsql = CHNLID.search(scripts)
@@ -100,5 +100,5 @@ class FujianTrtSpider(ReportSpider):
         form = meta["form"]
         page, prepage = int(form["page"]), int(form["prepage"])
         page_count = int(data.get("pageCount") or math.ceil(meta["total"] / prepage))
-        if len(rows) >= prepage and page < page_count and len(self._columns[column]["found"]) < meta["total"]:
+        if len(rows) >= prepage and page < page_count and self.found_in(column) < meta["total"]:
             yield self.api_page(meta["column_url"], response.url, {**form, "page": str(page + 1)}, meta["total"], column)

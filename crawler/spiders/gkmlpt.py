@@ -112,7 +112,7 @@ class GkmlptSpider(ReportSpider):
                 continue
             request.meta["attachments"] = [urljoin(url, a["url"]) for a in article.get("attachment") or [] if a.get("url")]
             yield request
-        if articles and total is not None and len(self._columns[column]["found"]) < int(total):
+        if articles and total is not None and self.found_in(column) < int(total):
             yield self.api_page(base, column_id, sid, page + 1, column)
 
     def parse_page(self, response, root=None):
