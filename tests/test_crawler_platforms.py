@@ -395,3 +395,16 @@ def test_fujian_information_template_labels_padded_with_ensp_are_read(spiders, t
     assert (item.index_no, item.publisher, item.written_date, item.published_date) == (
         "PZ00106-2500-2025-00085", "平潭综合实验区公安局", "2025-01-20", "2025-01-21")
     assert item.page_title == "平潭综合实验区公安局2024年度政府信息公开工作年度报告"
+
+
+def test_fujian_deleted_document_and_waf_blip_are_failures_with_their_reason_not_reports(spiders, tmp_path):
+    spider = spiders(FujianTrtSpider, "pingtan")
+    gone, blip = tmp_path / "gone.htm", tmp_path / "blip.htm"
+    gone.write_bytes(b'<meta http-equiv="refresh" content="0;URL=../" />')
+    blip.write_bytes(b"ok")
+    for path, reason in ((gone, "deleted_document"), (blip, "waf_blip")):
+        url = PINGTAN_LIST + f"202501/t20250101_{len(reason)}.htm"
+        assert split(spider.parse_page(file_response(path, url, headers={"Content-Type": "text/html"}))) == ([], [])
+        assert spider.crawler.stats.get_value(f"nianbao/failures/{reason}") == 1
+    retried = [f["url"] for f in spider.res.state.failures("pingtan")]
+    assert retried == [PINGTAN_LIST + "202501/t20250101_8.htm"]  # the blip, not the deleted page

@@ -28,6 +28,9 @@ SORTFIELD = re.compile(r"""sortfield\s*:\s*['"]([^'"]+)['"]""")
 LIST_API = re.compile(r"""listApi\s*:\s*\{\s*url\s*:\s*['"]([^'"]+)['"]""")
 ROWS = ("//div[contains(@class,'rules_tabs_01')]//dl/dd/a[@href]", "//div[contains(@class,'list_base')]//ul/li/a[@href]")
 TAGS = re.compile(r"<[^>]+>")
+GONE = re.compile(rb"<meta[^>]+http-equiv=['\"]?refresh[^>]+URL=\.\./", re.I)
+BLIP_BYTES = 300   # a 200 of fewer bytes is the WAF's blip, not a page (platforms.md §1.5)
+GONE_BYTES = 512   # a deleted document: a 200 whose whole body sends the reader to the folder above
 
 
 class FujianTrtSpider(ReportSpider):
@@ -35,6 +38,18 @@ class FujianTrtSpider(ReportSpider):
     platform = "fujian_trt"
     body_xpaths = ("//div[contains(@class,'TRS_Editor')]", "//div[contains(@class,'article_content')]")
     title_xpaths = ("//meta[@name='ArticleTitle']/@content", "//div[contains(@class,'article_title')]")
+
+    def parse_page(self, response, root=None):
+        """A deleted document or the WAF's few-byte blip is recorded with its reason, never taken for
+        a report; the blip is retried by the next run."""
+        if response.status == 200 and len(response.body) <= GONE_BYTES and GONE.search(response.body):
+            self.res.fail(response.url, "deleted_document")
+            return
+        if response.status == 200 and len(response.body) < BLIP_BYTES:
+            self.res.fail(response.url, "waf_blip")
+            self.res.state.fail(response.url, self.source["id"], "waf_blip", response.meta.get("page_url"), "page")
+            return
+        yield from super().parse_page(response, root)
 
     def parse_list(self, response):
         column = self.column(response)
