@@ -6,7 +6,8 @@ rows than it declares, an error rate above NIANBAO_MAX_ERROR_RATE, items that fa
 The results are written into the crawler's stats (`nianbao/monitors`: {monitor: "ok" | why it
 failed}) by the suite's action, before `CrawlResources` makes the source's summary from the stats
 (Spidermon's extension is ordered before it), so they reach the run summary, `crawl_run_sources`
-and `source_health`.
+and `source_health`. (spidermon 1.27 logs its results through `Spider.log`, which Scrapy 2.19
+deprecates: a warning, nothing more.)
 """
 import json
 from pathlib import Path
