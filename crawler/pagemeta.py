@@ -51,9 +51,21 @@ def read_page_meta(root, title_xpaths=()):
     if not any(out.values()):
         out.update(_values_only(root))
     out["published_date"] = out["published_date"] or _date(meta.get("PubDate"))
-    out["publisher"] = out["publisher"] or meta.get("ContentSource") or None
+    out["publisher"] = out["publisher"] or meta.get("ContentSource") or _labelled(text, _PUBLISHER_LABELS)
     out["title"] = _title(root, meta, title_xpaths)
     return out
+
+
+# where no 发布机构 is printed: the issuing body (信息公开 templates) or the source line ('来源：…')
+_PUBLISHER_LABELS = ("发文机关", "信息来源", "来源")
+
+
+def _labelled(text, labels):
+    for label in labels:
+        m = re.search(r"(?:^|\n)\s*" + _spaced(label) + r"\s*[:：]\s*([^\n|｜:：]{2,40})", text)
+        if m and not _EMPTY_FIELD.match(m.group(1).strip()):
+            return m.group(1).strip()
+    return None
 
 
 def _values_only(root):

@@ -15,8 +15,16 @@ The counts are not kept here: each crawler counts into its own Scrapy stats, und
 (`nianbao/pages_fetched`, `nianbao/new`, ..., `nianbao/failures/<reason>`, `nianbao/robots`), and
 when it closes its source's part of the summary is made from them (`source_summary`). Per source:
 pages_fetched, not_modified, new, changed, unchanged, duplicates, blocked, parse_errors, failures
-{reason: n}, failed_urls [{url, reason}], robots, status (`pipelines.records.source_status`), and
+{reason: n}, failed_urls [{url, reason}], robots, status (`pipelines.records.source_status`, or
+`incomplete_list`), monitors {monitor: "ok" | why it failed} (crawler/monitors.py), and
 elapsed_seconds and finish_reason from Scrapy.
+
+Completeness, per column (a start URL): `columns` {column: {declared, found, missing}} from the
+spider's counts (`nianbao/columns`): declared is the column's own statement of its size (None where
+the platform states none: "declared: unknown"), found the distinct rows its lists gave, missing
+declared - found. The source's `declared`, `found`, `missing` add them up (declared and missing over
+the columns that declare). A source that answered but found fewer rows than a column declared is
+`incomplete_list`: not ok.
 """
 import json
 from concurrent.futures import ProcessPoolExecutor
@@ -31,6 +39,9 @@ from pipelines.records import SourceRun, source_status
 PREFIX = "nianbao/"
 FAILURES = PREFIX + "failures/"
 ROBOTS = PREFIX + "robots"
+COLUMNS = PREFIX + "columns"
+MONITORS = PREFIX + "monitors"  # {monitor: "ok" | why it failed}, from crawler/monitors.py
+INCOMPLETE = "incomplete_list"
 COUNTS = tuple(key for key, kind in get_type_hints(SourceRun).items() if kind is int)  # pages_fetched ... parse_errors
 
 
@@ -49,8 +60,36 @@ def source_summary(stats, failed_urls=()):
     run["failures"] = {k[len(FAILURES):]: n for k, n in sorted(stats.items()) if k.startswith(FAILURES)}
     run["failed_urls"] = list(failed_urls)
     run["robots"] = stats.get(ROBOTS)
+    run.update(completeness(stats.get(COLUMNS) or {}))
+    run["monitors"] = dict(stats.get(MONITORS) or {})
     run["status"] = source_status(run)
+    if run["status"] == "ok" and run["missing"]:
+        run["status"] = INCOMPLETE
     return run
+
+
+def completeness(columns):
+    """{columns, declared, found, missing} from the spider's {column: {declared, found}}."""
+    out = {}
+    for column, c in columns.items():
+        declared, found = c.get("declared"), c.get("found") or 0
+        out[column] = {"declared": declared, "found": found,
+                       "missing": None if declared is None else max(0, declared - found)}
+    declaring = [c for c in out.values() if c["declared"] is not None]
+    return {"columns": out,
+            "declared": sum(c["declared"] for c in declaring) if declaring else None,
+            "found": sum(c["found"] for c in out.values()),
+            "missing": sum(c["missing"] for c in declaring) if declaring else None}
+
+
+def column_lines(source_summary):
+    """One line per column of a source's summary, as `nianbao crawl` prints it."""
+    lines = []
+    for column, c in (source_summary.get("columns") or {}).items():
+        declared = "unknown" if c["declared"] is None else c["declared"]
+        missing = "" if c["missing"] is None else f", missing {c['missing']}"
+        lines.append(f"  {column}: declared {declared}, found {c['found']}{missing}")
+    return lines
 
 
 def sources_not_ok(summary):

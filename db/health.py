@@ -43,7 +43,7 @@ def health_rows(db, as_of):
     for source in db.query("select id, name from sources order by id"):
         sid = source["id"]
         runs = list(db.query(
-            "select r.started_at, s.ok from crawl_run_sources s join crawl_runs r using (run_id) "
+            "select r.started_at, s.ok, s.status, s.declared, s.found, s.missing, s.monitors from crawl_run_sources s join crawl_runs r using (run_id) "
             "where s.source_id = ? order by r.started_at desc", [sid]))
         failures = 0
         for run in runs:
@@ -55,8 +55,11 @@ def health_rows(db, as_of):
         # every stored row is a new report or a new version: the latest fetch among them
         last_new = next(db.query("select max(fetched_at) as t from reports where source_id = ?", [sid]))["t"]
         agencies = sorted(missing.get(sid, []))
+        last = runs[0] if runs else {}
         if failures:
             status = "failing"
+        elif last.get("status") == "incomplete_list":
+            status = "incomplete_list"
         elif agencies:
             status = "missing_reports"
         elif not runs and not stats["n"]:
@@ -68,6 +71,9 @@ def health_rows(db, as_of):
             "last_run_at": runs[0]["started_at"] if runs else None,
             "last_success_at": next((r["started_at"] for r in runs if r["ok"]), None),
             "last_new_report_at": last_new, "consecutive_failures": failures,
+            "declared": last.get("declared"), "found": last.get("found"), "missing": last.get("missing"),
+            "monitors_failed": json.dumps({k: v for k, v in json.loads(last.get("monitors") or "{}").items() if v != "ok"},
+                                          ensure_ascii=False),
             "reports": stats["n"], "latest_year": stats["latest"], "due_year": due,
             "missing_reports": len(agencies), "missing_agencies": json.dumps(agencies, ensure_ascii=False),
             "computed_at": computed_at,

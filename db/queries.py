@@ -84,6 +84,19 @@ where year = coalesce(nullif(:year, ''), {DUE_YEAR}) - 1 and next_year_reported 
 order by region, agency limit 1000""",
         "params": ["year"],
     },
+    "incomplete_sources": {
+        "title": "列表不全的来源 · Sources whose lists were incomplete",
+        "description": "最近一次爬取中，找到的条目少于栏目自报总数的来源（每个栏目的自报数、找到数、漏抓数见 column_counts）。"
+                       "自报总数未知的栏目不计。Sources whose last crawl found fewer rows than a column declares "
+                       "(per column in column_counts); columns that declare nothing are not counted.",
+        "sql": """select s.source_id, h.name, s.run_id, r.started_at, s.declared, s.found, s.missing, s.column_counts
+from crawl_run_sources s join crawl_runs r using (run_id) left join source_health h using (source_id)
+where s.status = 'incomplete_list'
+  and r.started_at = (select max(r2.started_at) from crawl_run_sources s2 join crawl_runs r2 using (run_id)
+                      where s2.source_id = s.source_id)
+order by s.missing desc, s.source_id limit 1000""",
+        "params": [],
+    },
     "agency_history": {
         "title": "一个机关的全部历史 · One agency's full history",
         "description": "某机关的每一份报告和每一个版本，以及关键数字；同一机关的错字和简称一并列出。输入机关全称或其中一部分。"

@@ -211,13 +211,16 @@ class Store:
             failures = sum(reasons.values()) if isinstance(reasons, dict) else int(reasons or 0)
             status = s.get("status") or source_status(s)
             rows.append({"run_id": summary["run_id"], "source_id": source_id, "status": status,
-                         "ok": int(status == "ok"),
+                         "ok": int(status in ("ok", "incomplete_list")),  # it answered
                          "pages_fetched": s.get("pages_fetched") or 0, "new": s.get("new") or 0,
                          "changed": s.get("changed") or 0, "unchanged": s.get("unchanged") or 0,
                          "not_modified": s.get("not_modified") or 0, "failures": failures,
                          "failure_reasons": json.dumps(reasons, ensure_ascii=False),
                          "blocked": int(s.get("blocked") or 0),
-                         "failed_urls": json.dumps(s.get("failed_urls") or [], ensure_ascii=False)})
+                         "failed_urls": json.dumps(s.get("failed_urls") or [], ensure_ascii=False),
+                         "declared": s.get("declared"), "found": s.get("found"), "missing": s.get("missing"),
+                         "column_counts": json.dumps(s.get("columns") or {}, ensure_ascii=False),
+                         "monitors": json.dumps(s.get("monitors") or {}, ensure_ascii=False)})
         run = {"run_id": summary["run_id"], "started_at": summary.get("started_at"),
                "finished_at": summary.get("finished_at"), "sources": len(rows),
                "blocked": sum(1 for r in rows if r["blocked"])}

@@ -28,7 +28,7 @@ def cmd_parse(args):
 
 def cmd_crawl(args):
     from crawler.run import run_crawl
-    from crawler.runlog import sources_not_ok
+    from crawler.runlog import column_lines, sources_not_ok
     if args.redis and args.db:
         raise ConfigurationError("--db cannot be used with --redis (workers would write one SQLite file at once): "
                                  "crawl, then `nianbao build`")
@@ -53,12 +53,24 @@ def cmd_crawl(args):
         print(f"{source_id}: {s['status']}; {s['pages_fetched']} fetched, {s['new']} new, {s['changed']} changed, "
               f"{s['unchanged']} unchanged, {s['not_modified']} not modified, {s['duplicates']} duplicates, "
               f"blocked {s['blocked']}, failures {s['failures'] or 0}")
+        for line in column_lines(s):
+            print(line)
+        for monitor, outcome in (s.get("monitors") or {}).items():
+            if outcome != "ok":
+                print(f"  monitor {monitor}: {outcome}")
     not_ok = sources_not_ok(summary)
     if not_ok:
         print(f"{len(not_ok)} of {len(summary['sources'])} sources not ok: "
               + ", ".join(f"{source_id} ({status})" for source_id, status in not_ok))
         return ExitCode.SOURCE_NOT_OK
     return ExitCode.OK
+
+
+def cmd_probe(args):
+    from crawler.probe import probe, render
+    result = probe(args.url, replica=args.replica)
+    print(render(result))
+    return ExitCode.OK if result.platform else ExitCode.UNRECOGNISED
 
 
 def setting(text):
@@ -116,7 +128,8 @@ def main(argv=None):
     p.set_defaults(func=cmd_parse)
     c = sub.add_parser("crawl", help="crawl the registry's portals into the archive (and the database)",
                        description="Crawl the registry's portals into the archive (and the database); print "
-                                   "per source its status (ok, blocked, unreachable).",
+                                   "per source its status (ok, blocked, unreachable, incomplete_list) and per column the "
+                                   "rows it declares, found and missing.",
                        epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("--source", action="append", help="a source id from crawler/sources.yaml (repeatable)")
     c.add_argument("--data", default="data", help="data directory: archive/, runs/, crawl state")
@@ -133,6 +146,14 @@ def main(argv=None):
     c.add_argument("--workers", type=int, default=1, help="with --redis: crawl worker processes on this machine")
     c.add_argument("--worker-of", metavar="RUN:N", help=argparse.SUPPRESS)  # a worker started by the coordinator
     c.set_defaults(func=cmd_crawl)
+    pr = sub.add_parser("probe", help="what the crawler makes of a portal's column: platform, rows, pager, one report",
+                        description="Fetch one start page, name its platform, count its rows against the declared "
+                                    "total, show the pager it would follow, read and parse one report page, and print a "
+                                    "sources.yaml entry.", epilog=EXIT_HELP,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    pr.add_argument("url", help="the column's first list page")
+    pr.add_argument("--replica", help="route the host to this replica, e.g. http://127.0.0.1:8800")
+    pr.set_defaults(func=cmd_probe)
     b = sub.add_parser("build", help="rebuild the database from the archive alone, re-parsing every document")
     b.add_argument("--data", default="data")
     b.add_argument("--db", help="default: DATA/nianbao.db")

@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     SOURCE_NOT_OK = 3
     UNPARSED = 4
     LOCKED = 5
+    UNRECOGNISED = 6
 
 
 MEANING = {
@@ -19,11 +20,13 @@ MEANING = {
                     "archive)",
     ExitCode.USAGE: "usage or configuration error (bad arguments, registry, settings or source ids; build: no "
                     "archived document under --data)",
-    ExitCode.SOURCE_NOT_OK: "crawl, nightly: the crawl ran but a source was not ok (blocked or unreachable; nightly: or "
-                            "incomplete, or went empty); nightly still rebuilds and releases the database",
+    ExitCode.SOURCE_NOT_OK: "crawl, nightly: the crawl ran but a source was not ok (blocked, unreachable, or "
+                            "incomplete_list: a column listed fewer rows than it declares; nightly: or went empty); "
+                            "nightly still rebuilds and releases the database",
     ExitCode.UNPARSED: "parse: some documents could not be parsed, or print the template's labels but no table "
                        "was read (each says so; the others were parsed)",
     ExitCode.LOCKED: "nightly: another nightly run holds the lock on the data directory; this one did nothing",
+    ExitCode.UNRECOGNISED: "probe: the page is on no platform the crawler knows (what it saw is printed)",
 }
 
 HELP = "exit status:\n" + "\n".join(

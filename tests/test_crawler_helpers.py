@@ -193,7 +193,8 @@ def test_the_registry_file_is_named_by_nianbao_registry(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("change, message", [
     ({"robots": None}, "lacks robots"),
-    ({"platform": "jpaas"}, "unknown platform 'jpaas' (known: generic, hanweb, trs, zhengzhou)"),
+    ({"platform": "wordpress"}, "unknown platform 'wordpress' (known: fujian_trt, generic, gkmlpt, hanweb, jpaas, trs, "
+                                   "zhengzhou)"),
     ({"robots": "maybe"}, "robots must be obey or ignore, not 'maybe'"),
     ({"start_urls": []}, "start_urls must be a non-empty list of http(s) URLs"),
     ({"start_urls": "https://a.gov.cn/"}, "start_urls must be a non-empty list"),
@@ -287,7 +288,7 @@ def test_failure_reason(exception, reason):
 
 def test_the_platforms_are_the_spider_modules():
     found = spiders_by_platform()
-    assert set(found) == {"zhengzhou", "hanweb", "trs", "generic"}
+    assert set(found) == {"zhengzhou", "hanweb", "trs", "fujian_trt", "gkmlpt", "jpaas", "generic"}
     for platform, spider in found.items():
         assert issubclass(spider, ReportSpider) and spider.platform == platform
         assert spider.__module__ == f"crawler.spiders.{platform}"
@@ -371,7 +372,8 @@ def test_scrapy_cfg_names_the_production_settings_and_scrapy_finds_every_spider(
     assert "default = crawler.settings.production" in (ROOT / "scrapy.cfg").read_text()
     settings = get_project_settings()
     assert settings.get("BOT_NAME") == "nianbao" and settings.getbool("ROBOTSTXT_OBEY")
-    assert sorted(SpiderLoader.from_settings(settings).list()) == ["generic", "hanweb", "trs", "zhengzhou"]
+    assert sorted(SpiderLoader.from_settings(settings).list()) == ["fujian_trt", "generic", "gkmlpt", "hanweb", "jpaas", "trs",
+                                                                   "zhengzhou"]
 
 
 def test_one_default_worker_count():

@@ -134,7 +134,9 @@ def test_the_summary_is_saved_once_when_the_run_closes_and_the_store_reads_it(tm
     assert saved["sources"]["a"] == {
         "pages_fetched": 3, "not_modified": 0, "new": 1, "changed": 0, "unchanged": 0, "duplicates": 0, "blocked": 0,
         "parse_errors": 0, "failures": {"http_404": 1}, "failed_urls": [{"url": "https://a/x", "reason": "http_404"}],
-        "robots": "ignore", "status": "ok"}
+        "robots": "ignore", "status": "ok",
+        "columns": {}, "declared": None, "found": 0, "missing": None,  # no column counted: nothing declared
+        "monitors": {}}  # its stats hold no monitor results
     before = run.path.read_bytes()
     run.close()  # a second close changes nothing
     assert run.path.read_bytes() == before

@@ -198,12 +198,15 @@ def test_hanweb_column_yields_its_records_and_asks_the_dataproxy_for_the_rest(sp
         assert re.fullmatch(r"https://www\.xinxiangxian\.gov\.cn/art/\d{4}/\d+/\d+/art_14251_\d+\.html", r.url)
         assert_report_page_request(r, spider)
     assert pages[0].meta["list_title"] == "新乡县人民政府2024年度政府信息公开年报"
-    [window] = by_callback(reqs, "parse_list")
-    assert_list_request(window, spider)
-    assert window.meta["window"] is True
-    assert urlsplit(window.url).path == "/module/web/jpage/dataproxy.jsp"
-    q = query(window.url)  # totalRecord 44, perPage 15: records 16-44 in one window of three pages
-    assert (q["startrecord"], q["endrecord"], q["perpage"]) == ("16", "44", "15")
+    windows = by_callback(reqs, "parse_list")
+    for window in windows:
+        assert_list_request(window, spider)
+        assert window.meta["window"] is True
+        assert urlsplit(window.url).path == "/module/web/jpage/dataproxy.jsp"
+    # totalRecord 44, perPage 15: pages 2 and 3, each asked by page number and by its record window alike
+    assert [(q["page"], q["startrecord"], q["endrecord"], q["perpage"]) for q in map(query, (w.url for w in windows))] \
+        == [("2", "16", "30", "15"), ("3", "31", "44", "15")]
+    q = query(windows[0].url)
     assert (q["columnid"], q["unitid"], q["webid"]) == ("14251", "72581", "38")
 
 
@@ -322,7 +325,9 @@ def test_pingtan_report_page_gives_one_inline_report_with_its_metadata(spiders, 
     assert item.page_title == item.list_title == meta["title"]
     pubdate = response.xpath("//meta[@name='PubDate']/@content").get()[:10]
     assert item.published_date == pubdate and item.published_date.startswith(str(year + 1))
-    assert item.publisher == ("平潭综合实验区管委会办公室" if year == 2023 else None)  # meta ContentSource
+    # meta ContentSource where filled, else the page's 来源 line
+    source = response.xpath("//span[@class='article_source']/text()").get().split("：", 1)[1]
+    assert item.publisher == source and (year != 2023 or source == "平潭综合实验区管委会办公室")
     assert item.index_no is None and item.written_date is None  # this template prints neither
     assert item.header_charset is None and item.body == response.body
 

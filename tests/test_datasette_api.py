@@ -81,7 +81,8 @@ def test_every_canned_query_runs(site):
               "agency_history": {"agency": "平潭综合实验区管理委员会"}, "search": {"q": "郑州"},
               "agencies_in": {"place": "郑州市"}, "unplaced_agencies": {},
               "peers": {"report_id": "", "agency": "平潭综合实验区管理委员会", "year": "2023"},
-              "new_reports": {"region": "", "level": "", "agency": ""}}
+              "new_reports": {"region": "", "level": "", "agency": ""},
+              "incomplete_sources": {}}
     assert set(params) == set(QUERIES)
     results = {name: _rows(base, f"/nianbao/{name}.json", **p) for name, p in params.items()}
     assert results["top_agencies"][0]["agency"] == "郑州市人民政府"

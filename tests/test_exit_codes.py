@@ -21,7 +21,7 @@ def test_help_lists_every_exit_code():
     assert "exit status:" in out
     for code in ExitCode:
         assert f"\n  {code.value}  " in out, code
-    assert "blocked or unreachable" in nianbao("crawl", "--help").stdout
+    assert "blocked, unreachable, or incomplete_list" in " ".join(nianbao("crawl", "--help").stdout.split())
 
 
 def test_parse_exits_4_when_a_document_cannot_be_parsed(tmp_path):
@@ -50,15 +50,15 @@ def test_crawl_usage_and_configuration_errors_exit_2(tmp_path, args, message):
 def test_a_bad_registry_exits_2_in_crawl_and_nightly(tmp_path):
     registry = tmp_path / "sources.yaml"
     registry.write_text(yaml.safe_dump({"sources": [{
-        "id": "x", "name": "x", "region": "x", "level": "city", "platform": "jpaas", "robots": "obey",
+        "id": "x", "name": "x", "region": "x", "level": "city", "platform": "wordpress", "robots": "obey",
         "start_urls": ["https://www.example.gov.cn/"]}]}))
     env = {"PATH": "/usr/bin:/bin", "NIANBAO_REGISTRY": str(registry)}
     proc = nianbao("crawl", "--data", tmp_path / "data", env=env)
     assert proc.returncode == ExitCode.USAGE
-    assert "unknown platform 'jpaas'" in proc.stderr and "Traceback" not in proc.stderr
+    assert "unknown platform 'wordpress'" in proc.stderr and "Traceback" not in proc.stderr
     proc = nianbao("nightly", "--data", tmp_path / "data", env=env)
     assert proc.returncode == ExitCode.USAGE
-    assert "unknown platform 'jpaas'" in proc.stderr
+    assert "unknown platform 'wordpress'" in proc.stderr
     assert not (tmp_path / "data" / "nianbao.db").exists()  # no rebuild after a configuration error
 
 

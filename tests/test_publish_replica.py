@@ -73,7 +73,8 @@ def test_each_canned_query_answers(site):
               "failing_reports": {"year": ""}, "missing_reports": {"year": "2023"},
               "agency_history": {"agency": "郑州市人民政府"}, "search": {"q": "郑州"},
               "agencies_in": {"place": "郑州市"}, "unplaced_agencies": {},
-              "peers": {"report_id": "", "agency": "郑州市人民政府", "year": "2022"}}
+              "peers": {"report_id": "", "agency": "郑州市人民政府", "year": "2022"},
+              "new_reports": {"region": "河南省郑州市", "level": "", "agency": ""}, "incomplete_sources": {}}
     assert set(params) == set(QUERIES)
     results = {name: rows(base, f"/nianbao/{name}.json", **p) for name, p in params.items()}
     beneath = {r["agency"]: r for r in results["agencies_in"]}
@@ -81,6 +82,8 @@ def test_each_canned_query_answers(site):
     assert all(r["city_name"] == "郑州市" for r in beneath.values())
     assert not any("瀍河" in name or "新乡县" in name for name in beneath)
     assert any(r["agency"] == "郑州市人民政府" and r["new_received"] == 3325 for r in results["peers"])
+    assert results["incomplete_sources"] == []  # every column found what it declares (Pingtan's 20 included)
+    assert results["new_reports"] and all(r["region"].startswith("河南省郑州市") for r in results["new_reports"])
     top = results["top_agencies"]
     assert top and top[0]["new_received"] == max(r["new_received"] for r in top)
     assert any(r["agency"] == "郑州市人民政府" and r["new_received"] == 3325 for r in top)

@@ -43,11 +43,19 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ArchiveMiddleware": 950,  # next to the downloader: sees every raw response
 }
 ITEM_PIPELINES = {
+    "spidermon.contrib.scrapy.pipelines.ItemValidationPipeline": 50,  # items against crawler.monitors.ITEM_SCHEMA
     "crawler.pipelines.DeduplicatePipeline": 100,
     "crawler.pipelines.ArchiveReportPipeline": 200,
     "crawler.pipelines.ParseStorePipeline": 300,
 }
-EXTENSIONS = {"crawler.resources.CrawlResources": 500}  # archive, crawl state, record of the run
+EXTENSIONS = {"crawler.resources.CrawlResources": 500,  # archive, crawl state, record of the run
+              # the monitors (crawler/monitors.py): before CrawlResources, whose spider_closed reads their results
+              "spidermon.contrib.scrapy.extensions.Spidermon": 400}
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("crawler.monitors.CloseSuite",)
+SPIDERMON_VALIDATION_SCHEMAS = ["crawler.monitors.ITEM_SCHEMA"]
+SPIDERMON_MAX_ITEM_VALIDATION_ERRORS = 0
+NIANBAO_MAX_ERROR_RATE = 0.2  # failed requests / requests answered or failed, per source
 
 # Where things go (nianbao crawl sets these from its options).
 NIANBAO_DATA_DIR = "data"

@@ -24,6 +24,7 @@ from ..errors import RegistryError
 from ..middlewares import Blocked
 from ..pagemeta import read_page_meta
 from ..resources import CrawlResources
+from ..runlog import COLUMNS
 
 DOCUMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd)(?:$|[?#])", re.I)
 DOWNFILE = re.compile(r"downfile\.jsp|download\.jsp|/attach/|filename=[^&]+\.(pdf|docx?|wps)", re.I)
@@ -77,6 +78,7 @@ class ReportSpider(scrapy.Spider):
         self.run = run
         self.allowed_hosts = set(source["allowed_hosts"])
         self.obey_robots = source["robots"] == "obey"
+        self._columns = {}  # column (its start URL) -> {"declared": int | None, "found": {url}}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -93,7 +95,8 @@ class ReportSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.source["start_urls"]:
-            yield self.list_request(url, self.parse_list)
+            self.column(url)  # in the summary even if its first page never answers
+            yield self.list_request(url, self.parse_list, column=url)
         for failed in self.res.state.failures(self.source["id"]):  # retry what failed last time
             kind = failed.get("kind") or "page"
             callback = {"list": self.parse_list, "document": self.parse_document}.get(kind, self.parse_page)
@@ -121,13 +124,67 @@ class ReportSpider(scrapy.Spider):
             self.logger.warning("%s failed: %s", request.url, reason)
         settle_failed(self.crawler, request)  # recorded: crawl workers need not hand it on
 
+    # -- completeness: each column's declared size against the rows found in it -----------------------
+    # A column is a start URL; its list requests carry it as meta "column". The counts go to the
+    # crawler's stats (runlog.COLUMNS), from which the run summary says declared / found / missing.
+
+    def column(self, response_or_url):
+        """The column a list response belongs to (or the column named by a start URL), registered."""
+        if isinstance(response_or_url, str):
+            key = response_or_url
+        else:
+            key = response_or_url.meta.get("column") or response_or_url.url
+        if key not in self._columns:
+            self._columns[key] = {"declared": None, "found": set()}
+            self._publish_columns()
+        return key
+
+    def declare(self, column, total):
+        """The column's own statement of its size (recordCount, totalRecord, total, count, pager counts)."""
+        if total is not None:
+            self._columns[column]["declared"] = int(total)
+            self._publish_columns()
+
+    def listed(self, column, url):
+        """One row of the column's list (a report page or a file), counted once however often it is seen."""
+        self._columns[column]["found"].add(url)
+        self._publish_columns()
+
+    def split_column(self, start, columns):
+        """A start page that is an index of columns (gkmlpt's tree): its columns are counted, not it."""
+        if columns and not self._columns.get(start, {}).get("found"):
+            self._columns.pop(start, None)
+        for column in columns:
+            self.column(column)
+
+    def column_counts(self):
+        """{column: {declared, found}} so far."""
+        return {c: {"declared": v["declared"], "found": len(v["found"])} for c, v in self._columns.items()}
+
+    def found_in(self, column):
+        return len(self._columns[column]["found"])
+
+    def _publish_columns(self):
+        if getattr(self, "crawler", None) is not None:  # a spider without a crawler (nianbao probe) keeps them
+            self.crawler.stats.set_value(COLUMNS, self.column_counts())
+
     # -- lists: platform spiders implement parse_list ----------------------------------------------
 
     def follow_report_page(self, response, href, list_title=None):
+        """The request for a row of a list: its report page, or the file itself when the row links one.
+        The row counts as found in the response's column whether or not it is in scope."""
         url = urljoin(response.url, href)
+        self.listed(self.column(response), url)
         if not self.in_scope(url):
             return None
+        if DOCUMENT_EXT.search(url):
+            return self.request(url, self.parse_document, "document", page_url=response.url,
+                                page_meta={"title": list_title, "list_title": list_title})
         return self.request(url, self.parse_page, "page", list_title=list_title)
+
+    def next_list(self, response, url, callback=None, **meta):
+        """Another page of the same column (paging), carrying the column."""
+        return self.list_request(url, callback or self.parse_list, column=self.column(response), **meta)
 
     # -- report pages and documents ------------------------------------------------------------------
 
@@ -200,6 +257,13 @@ class ReportSpider(scrapy.Spider):
             fetched_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             body=response.body, header_charset=header_charset(response), content_key=content_key,
             previous_sha256=response.meta.get("previous_sha256"))
+
+
+def live_script(response):
+    """The page's inline scripts with their comments cut: a commented-out pager call can be stale
+    (platforms.md §2.1), so numbers are never read from comments."""
+    text = "\n".join(response.xpath("//script[not(@src)]/text()").getall())
+    return re.sub(r"/\*.*?\*/|(?<![:'\"\\])//[^\n]*", "", text, flags=re.S)
 
 
 def header_charset(response):

@@ -2,8 +2,12 @@
 
 The column page `/col/colNNN/index.html` carries its first records as XML in a script
 (`<datastore><nextgroup>…</nextgroup><recordset><record><![CDATA[<li>…]]></record>…`); the rest come
-from `/module/web/jpage/dataproxy.jsp`, asked in windows of `startrecord`/`endrecord`/`perpage` with
-the column's parameters (taken from the nextgroup link), until `totalrecord` is covered. Details are
+from `/module/web/jpage/dataproxy.jsp` with the column's parameters (taken from the nextgroup link).
+The column declares its size (`totalRecord` in the pager script, `<totalrecord>` in the answers).
+Servers differ in which paging parameters they honour (platforms.md §5: some go by `page` and ignore
+`startrecord`, others by the `startrecord`/`endrecord` window), so every request carries both, for the
+same rows: page N of `perpage` = records (N-1)*perpage+1 … N*perpage; the site's own "next group"
+link keeps `page=1`, which is replaced. The requests stop at the declared end. Details are
 `/art/YYYY/M/D/art_COL_ID.html` with the body in `div#zoom`; attachments go through
 `/module/download/downfile.jsp?…filename=…` and a 302 to `/attach/…`.
 """
@@ -19,7 +23,7 @@ TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>|totalRecord\s*[:=]\s
 PERPAGE = re.compile(r"perpage\s*[:=]\s*['\"]?(\d+)", re.I)
 DETAIL = re.compile(r"/art/\d{4}[/-]\d{1,2}[/-]\d{1,2}/art_\d+_\d+\.html|/art/\d{4}/art_[0-9a-f]+\.html")
 TAGS = re.compile(r"<[^>]+>")
-WINDOW_PAGES = 3  # records per dataproxy call = 3 pages, as the sites' own jpage script asks
+PAGE_CAP = 300  # servers that go by `page` answer at most about 300 rows: never ask for more at once
 
 
 class HanwebSpider(ReportSpider):
@@ -29,23 +33,25 @@ class HanwebSpider(ReportSpider):
     title_xpaths = ("//meta[@name='ArticleTitle']/@content",)
 
     def parse_list(self, response):
+        column = self.column(response)
         text = response.text
         yield from self._records(response, text)
+        total = TOTAL.search(text)
+        if total:
+            self.declare(column, total.group(1) or total.group(2))
         if response.meta.get("window"):
             return
         nextgroup = NEXTGROUP.search(text)
-        total = TOTAL.search(text)
         if not nextgroup or not total:
             return
         total = int(total.group(1) or total.group(2))
-        perpage = int(PERPAGE.search(text).group(1)) if PERPAGE.search(text) else 15
+        perpage = min(int(PERPAGE.search(text).group(1)) if PERPAGE.search(text) else 15, PAGE_CAP)
         proxy = urljoin(response.url, nextgroup.group(1).replace("&amp;", "&"))
         first_page = len(RECORD.findall(text))
-        window = perpage * WINDOW_PAGES
-        for start in range(first_page + 1, total + 1, window):
-            end = min(start + window - 1, total)
-            yield self.list_request(_with_params(proxy, startrecord=start, endrecord=end, perpage=perpage),
-                                    self.parse_list, window=True)
+        for page in range(first_page // perpage + 1, -(-total // perpage) + 1):
+            start, end = (page - 1) * perpage + 1, min(page * perpage, total)
+            yield self.next_list(response, _with_params(proxy, page=page, perpage=perpage, startrecord=start,
+                                                        endrecord=end), window=True)
 
     def _records(self, response, text):
         for record in RECORD.findall(text):

@@ -1,11 +1,11 @@
 """The replica's virtual hosts, one module per platform family."""
-from replica.sites import hanweb, pingtan, trs, zhengzhou
+from replica.sites import gkmlpt, hanweb, jpaas, pingtan, trs, zhengzhou
 
 
 def build_sites(catalog):
     """Every site, keyed by host name; fills `catalog` as it goes."""
     sites = {}
-    for module in (zhengzhou, hanweb, trs, pingtan):
+    for module in (zhengzhou, hanweb, trs, pingtan, gkmlpt, jpaas):
         for site in module.build(catalog):
             sites[site.host] = site
     catalog.obstacle("list_growth", "*", url="http://replica.local/add?host=<host>&column=<column>",

@@ -4,6 +4,9 @@
     /col/col14251/index.html?uid=72581&pageNum=N   the same page with page N embedded (newer builds)
     /module/web/jpage/dataproxy.jsp          GET or POST: startrecord, endrecord, perpage (or page), columnid, ...
                                              -> <datastore><totalrecord/><totalpage/><recordset><record>CDATA</record>
+        Which parameters count differs by server (platforms.md §5): `honours = "startrecord"` (jiangsu.gov.cn,
+        nhsa: the start/end window, `page` only without it) or "page" (Yancheng, Funing, Dongtai: startrecord
+        ignored, `page` and `perpage` honoured, one answer capped at PAGE_CAP rows)
     /art/YYYY/M/D/art_<col>_<id>.html        detail: metadata table, div#zoom between ContentStart/ContentEnd meta
     /module/download/downfile.jsp?classid=0&filename=<32hex>.<ext>  -> 302 -> /attach/0/<32hex>.<ext>
     /col/col14255/index.html                 通知公告 (not reports)
@@ -22,6 +25,7 @@ HOST = "www.xinxiangxian.gov.cn"
 SITE_NAME = "新乡县人民政府"
 WEBID = 38
 PER_PAGE = 15
+PAGE_CAP = 300  # rows one answer holds at most on the servers that go by `page` (a 621-row column gave 301)
 COLUMNS = {"col14251": (14251, 72581, "政府信息公开年报", "report"),
            "col14255": (14255, 72585, "通知公告", "non-report")}
 
@@ -67,6 +71,7 @@ class HanwebSite(Site):
         self.last_id = 1600000
         self.added = 0
         self.seq = {}         # (agency, year) -> last 索引号 number
+        self.honours = "startrecord"  # or "page": see the module's docstring
 
     def next_id(self):
         self.last_id += self.ids.randint(3, 400)
@@ -137,7 +142,11 @@ class HanwebSite(Site):
         perpage = int(q.get("perpage") or PER_PAGE) if str(q.get("perpage", "")).isdigit() else PER_PAGE
         perpage = max(1, perpage)
         total = len(items)
-        if str(q.get("startrecord", "")).isdigit():
+        if self.honours == "page":
+            perpage = min(perpage, PAGE_CAP)
+            start = (max(1, int(q["page"])) - 1) * perpage + 1 if str(q.get("page", "")).isdigit() else 1
+            end = start + perpage - 1
+        elif str(q.get("startrecord", "")).isdigit():
             start = max(1, int(q["startrecord"]))
             end = int(q["endrecord"]) if str(q.get("endrecord", "")).isdigit() else start + perpage - 1
         elif str(q.get("page", "")).isdigit():

@@ -2,11 +2,14 @@
 
 Every page is GBK bytes declared gb2312 (header and <meta>): the agency name's 瀍 is in GBK, not in GB2312.
 
-    /zwgk/zfxxgk/zfxxgknb/ (= index.html), index_1.html, index_2.html   10 a page, 0-based suffix,
-        createPageHTML(<pages>, <current 0-based>, "index", "html") in an inline script; past the end: 404
+    /zwgk/zfxxgk/zfxxgknb/ (= index.html), index_1.html, index_2.html   10 a page, 0-based suffix, the
+        inline-variable pager (`var currentPage = 0;//所在页从0开始`, `var countPage = N//共多少页`, a commented
+        `//var record_count = N;` and a stale commented `//createPageHTML(9, 0, "index", "html");`, then the live
+        createPageHTML(countPage, currentPage, "index", "html")); past the end: 404
+    one report of that column is split over two pages (t…_<id>.html, t…_<id>_1.html), each with its own pager
     /zwgk/zfxxgk/zfxxgknb/YYYYMM/tYYYYMMDD_<id>.html                   detail, div.TRS_Editor, meta tags
     /zwgk/zfxxgk/bmnb/bmnb_list.shtml, bmnb_list_2.shtml                second section: page 2 is _2 (1-based),
-        createPageHTML('page_div', <pages>, <current 1-based>, 'bmnb_list', 'shtml', 1000); bmnb_list_1.shtml is 404
+        createPageHTML('page_div', <pages>, <current 1-based>, 'bmnb_list', 'shtml', <records>); bmnb_list_1.shtml is 404
     /zwgk/zfxxgk/jdnb/...                                               behind a 412 challenge (see server.py)
 """
 import re
@@ -110,13 +113,16 @@ class TrsSite(Site):
         pages = max(1, -(-len(items) // PER_PAGE))
         if style == "index":
             index = n                      # index.html = 0, index_1.html = 1, ...
-            call = f'createPageHTML({pages}, {index}, "index", "html");'
+            call = (f"var currentPage = {index};//所在页从0开始\nvar countPage = {pages}//共多少页\n"
+                    f"//var record_count = {len(items)};\n"
+                    '//createPageHTML(9, 0, "index", "html");\n'   # stale: a live count sits beside it
+                    'createPageHTML(countPage, currentPage, "index", "html");')
         else:
             # page 2 is _2: "_1" does not exist; the first page has no suffix
             if not first and n < 2:
                 return not_found()
             index = n - 1
-            call = f"createPageHTML('page_div',{pages},{n},'{code}_list','shtml',1000);"
+            call = f"createPageHTML('page_div',{pages},{n},'{code}_list','shtml',{len(items)});"
         if index >= pages:
             return not_found()
         shown = items[index * PER_PAGE:(index + 1) * PER_PAGE]
@@ -131,7 +137,7 @@ class TrsSite(Site):
 
     # -- publishing --
 
-    def publish_report(self, code, report, day, written, formats=("html",), source="generated"):
+    def publish_report(self, code, report, day, written, formats=("html",), source="generated", split=False):
         base, style, _, ext = SECTIONS[code]
         doc_id = self.next_id()
         rel = f"{day:%Y%m}/t{day:%Y%m%d}_{doc_id}.{ext}"
@@ -164,13 +170,33 @@ class TrsSite(Site):
                     f'<meta name="ContentSource" content="{esc(agency)}">\n')
             return self.chrome(title, body, head).encode("gbk", "xmlcharrefreplace")
 
-        self.docs[path] = Resource(page, f"text/html; charset={CHARSET}", published_at(day, 10, 32))
+        if split:  # the article continues on t…_<id>_1.html: each page carries its part and the pager
+            whole = report_fragment(report, False)
+            cut = split_point(whole)
+            stem = rel.rsplit("/", 1)[1].rsplit(".", 1)[0]
+            parts = (whole[:cut], whole[cut:])
+            for k, part in enumerate(parts):
+                def piece(part=part, k=k):
+                    pager = (f'<script type="text/javascript">var currentPage = {k};var countPage = 2;\n'
+                             f'createPageHTML(countPage, currentPage, "{stem}", "{ext}");</script>')
+                    body = (f'<div class="detail"><h1 class="article-title">{esc(title)}</h1>\n'
+                            f'<div class="article-info">发布时间：{day:%Y-%m-%d} 来源：{esc(agency)}</div>\n'
+                            f'<div class="TRS_Editor">\n{part}\n</div><div class="page">{pager}</div></div>')
+                    head = (f'<meta name="ArticleTitle" content="{esc(title)}">\n'
+                            f'<meta name="PubDate" content="{day:%Y-%m-%d} 10:32">\n')
+                    return self.chrome(title, body, head).encode("gbk", "xmlcharrefreplace")
+                self.docs[path if k == 0 else f"{base}{day:%Y%m}/{stem}_{k}.{ext}"] = Resource(
+                    piece, f"text/html; charset={CHARSET}", published_at(day, 10, 32))
+        else:
+            self.docs[path] = Resource(page, f"text/html; charset={CHARSET}", published_at(day, 10, 32))
         url = f"https://{HOST}{path}"
         entry = new_entry(key=f"{HOST}{path}", url=url, host=HOST, column=code, platform="trs", formats=formats,
                           report=report, page_meta=meta, published=f"{day:%Y-%m-%d}", source=source, charset="gbk",
                           varied=self.catalog.render_variations)
         entry.attachments = [f"https://{HOST}{base}{day:%Y%m}/{l}" for l in links]
         entry.attachment_files = list(entry.attachments)
+        if split:
+            entry.quirks.append("split_article")
         if path.startswith(CHALLENGE_PREFIX):
             entry.obstacle, entry.reachable = "challenge_412", False
         self.catalog.add(entry)
@@ -191,6 +217,18 @@ class TrsSite(Site):
             return entry
 
 
+def split_point(fragment):
+    """Where a report's HTML can be cut in two between top-level blocks: the first table start past
+    the middle that is not inside another table."""
+    for m in re.finditer(r"<table", fragment):
+        if m.start() > len(fragment) // 3 and fragment.count("<table", 0, m.start()) == fragment.count("</table>", 0, m.start()):
+            return m.start()
+    return len(fragment)
+
+
+SPLIT = ("瀍河回族区教育局", 2022)  # the report served as an article split over two pages
+
+
 def build(catalog):
     site = TrsSite(catalog)
     plan = []
@@ -203,7 +241,8 @@ def build(catalog):
             written = day - timedelta(days=rng_for("written", agency, year).randint(0, 3))
             plan.append((day, code, report, written, opts.get("formats", ("html",)), f"seed:{seed}" if seed else "generated"))
     for day, code, report, written, formats, source in sorted(plan, key=lambda p: (p[0], p[2]["meta"]["agency"])):
-        site.publish_report(code, report, day, written, formats, source)
+        split = (report["meta"]["agency"], report["meta"]["year"]) == SPLIT
+        site.publish_report(code, report, day, written, formats, source, split=split)
     for code, col in site.columns.items():
         col.sort()
         base, style = SECTIONS[code][:2]
