@@ -46,6 +46,30 @@ def rows_found(stats):
     return sum(c.get("found") or 0 for c in (stats.get(COLUMNS) or {}).values())
 
 
+# The rules, as functions of counts: the monitors apply them to one crawler's stats, and the coordinator of
+# crawl workers (crawler/workers.py) to the run's merged summary, where one worker's share means nothing.
+
+def went_quiet(last, now):
+    """Why a source that had rows and reports in its last run (a summary part) and `now` none is a problem."""
+    before = sum(last.get(k) or 0 for k in ("new", "changed", "unchanged", "not_modified", "duplicates")) \
+        + (last.get("found") or 0)
+    return f"nothing this run; the last run had {before} rows and reports" if before and not now else None
+
+
+def short_columns(columns):
+    """Why columns that found fewer rows than they declare are a problem ({column: {declared, found}})."""
+    short = {c: f"found {v['found']} of {v['declared']}" for c, v in columns.items()
+             if v.get("declared") is not None and (v.get("found") or 0) < v["declared"]}
+    return "; ".join(f"{c}: {why}" for c, why in short.items()) or None
+
+
+def error_rate_over(failures, fetched, limit):
+    if not failures + fetched:
+        return None
+    rate = failures / (failures + fetched)
+    return f"{failures} of {failures + fetched} requests failed ({rate:.0%} > {limit:.0%})" if rate > limit else None
+
+
 def last_run_of(runs_dir, source_id, this_run):
     """The latest earlier run summary's part for the source, or None."""
     for path in sorted(Path(runs_dir).glob("*.json"), reverse=True):
@@ -71,26 +95,21 @@ class SourceMonitor(Monitor):
         last = last_run_of(run.dir, spider.source["id"], run.run_id)
         if not last:
             return
-        before = sum(last.get(k) or 0 for k in ("new", "changed", "unchanged", "not_modified", "duplicates")) \
-            + (last.get("found") or 0)
-        now = documents(self.data.stats) + rows_found(self.data.stats)
-        self.assertFalse(before and not now, f"nothing this run; the last run had {before} rows and reports")
+        problem = went_quiet(last, documents(self.data.stats) + rows_found(self.data.stats))
+        self.assertFalse(problem, problem)
 
     @monitors.name("completeness")
     def test_every_column_found_what_it_declares(self):
-        short = {c: f"found {v['found']} of {v['declared']}" for c, v in (self.data.stats.get(COLUMNS) or {}).items()
-                 if v.get("declared") is not None and v["found"] < v["declared"]}
-        self.assertFalse(short, "; ".join(f"{c}: {why}" for c, why in short.items()))
+        problem = short_columns(self.data.stats.get(COLUMNS) or {})
+        self.assertFalse(problem, problem)
 
     @monitors.name("error_rate")
     def test_the_error_rate_is_under_the_threshold(self):
         stats = self.data.stats
         failures = sum(n for k, n in stats.items() if k.startswith(FAILURES) and not k.endswith("robots_disallowed"))
         fetched = stats.get(PREFIX + "pages_fetched", 0) + stats.get(PREFIX + "not_modified", 0)
-        limit = self.data.crawler.settings.getfloat("NIANBAO_MAX_ERROR_RATE", 0.2)
-        if failures + fetched:
-            rate = failures / (failures + fetched)
-            self.assertLessEqual(rate, limit, f"{failures} of {failures + fetched} requests failed ({rate:.0%} > {limit:.0%})")
+        problem = error_rate_over(failures, fetched, self.data.crawler.settings.getfloat("NIANBAO_MAX_ERROR_RATE", 0.2))
+        self.assertFalse(problem, problem)
 
 
     @monitors.name("item_schema")

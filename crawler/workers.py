@@ -22,8 +22,10 @@ from pipelines.records import source_status
 
 from .distributed import RunKeys
 from .errors import ConfigurationError
+from .monitors import error_rate_over, last_run_of, short_columns, went_quiet
 from .registry import load_sources, select_sources
-from .runlog import COUNTS, new_run_id
+from .run import crawl_settings
+from .runlog import COUNTS, INCOMPLETE, completeness, new_run_id
 
 RECOVERY_ROUNDS = 2
 
@@ -54,6 +56,8 @@ def run_workers(workers, redis_url, source_ids=None, data_dir="data", replica=No
         server.ping()
     except redis.RedisError as e:
         raise ConfigurationError(f"cannot reach Redis at {redis_url}: {e}") from e
+    error_limit = crawl_settings(settings_module, data_dir, replica, None, overrides).getfloat(
+        "NIANBAO_MAX_ERROR_RATE", 0.2)
     run_id = new_run_id()
     keys = RunKeys(prefix, run_id)
     argv = lambda n: worker_argv(run_id, n, redis_url, source_ids, data_dir, replica, settings_module,  # noqa: E731
@@ -69,7 +73,7 @@ def run_workers(workers, redis_url, source_ids=None, data_dir="data", replica=No
         exits[number] = subprocess.Popen(argv(number)).wait()
         rounds += 1
     unsettled = _unsettled(server, keys, sources)
-    summary = merge(Path(data_dir), run_id, sources, exits, unsettled, rounds)
+    summary = merge(Path(data_dir), run_id, sources, exits, unsettled, rounds, error_limit)
     for key in server.scan_iter(keys.pattern()):
         server.delete(key)
     return summary
@@ -92,8 +96,9 @@ def _requeue_all(server, keys, sources, exits):
             server.zadd(queue, {encoded: -pickle.loads(encoded).get("priority", 0)})
 
 
-def merge(data_dir, run_id, sources, exits, unsettled, rounds):
-    """The workers' summaries and report logs as the run's own."""
+def merge(data_dir, run_id, sources, exits, unsettled, rounds, error_limit=0.2):
+    """The workers' summaries and report logs as the run's own; completeness and the monitors judged on
+    the merged counts (one worker's share of a column says nothing of the column)."""
     runs = data_dir / "runs"
     parts = [json.loads(Path(p).read_text(encoding="utf-8"))
              for p in sorted(glob.glob(str(runs / "workers" / f"{run_id}-w*.json")))]
@@ -111,7 +116,18 @@ def merge(data_dir, run_id, sources, exits, unsettled, rounds):
         s["robots"] = next((m.get("robots") for m in mine if m.get("robots")), None)
         s["elapsed_seconds"] = max((m.get("elapsed_seconds") or 0 for m in mine), default=0)
         s["finish_reason"] = ",".join(sorted({m.get("finish_reason") or "?" for m in mine}))
+        columns = {}
+        for m in mine:  # each list page was read by one worker: the rows found add up
+            for column, c in (m.get("columns") or {}).items():
+                merged_column = columns.setdefault(column, {"declared": None, "found": 0})
+                if c.get("declared") is not None:
+                    merged_column["declared"] = max(merged_column["declared"] or 0, c["declared"])
+                merged_column["found"] += c.get("found") or 0
+        s.update(completeness(columns))
+        s["monitors"] = _monitors(runs, run_id, source_id, s, mine, error_limit)
         s["status"] = source_status(s)
+        if s["status"] == "ok" and s["missing"]:
+            s["status"] = INCOMPLETE
         if source_id in unsettled:
             s["unsettled"] = unsettled[source_id]
             s["status"] = "incomplete_run"  # requests taken and never finished, even after recovery
@@ -121,6 +137,19 @@ def merge(data_dir, run_id, sources, exits, unsettled, rounds):
         for path in sorted(glob.glob(str(runs / "workers" / f"{run_id}-w*.reports.jsonl"))):
             out.writelines(_whole_lines(Path(path)))
     return merged
+
+
+def _monitors(runs, run_id, source_id, s, parts, error_limit):
+    """crawler/monitors.py's rules on the merged counts; item schema failures are any worker's."""
+    failures = sum(n for reason, n in s["failures"].items() if reason != "robots_disallowed")
+    last = last_run_of(runs, source_id, run_id)
+    documents = sum(s.get(k) or 0 for k in ("new", "changed", "unchanged", "not_modified", "duplicates"))
+    schema = [m.get("monitors", {}).get("nianbao/item_schema") for m in parts]
+    problems = {"nianbao/yield": went_quiet(last, documents + s["found"]) if last else None,
+                "nianbao/completeness": short_columns(s["columns"]),
+                "nianbao/error_rate": error_rate_over(failures, s["pages_fetched"] + s["not_modified"], error_limit),
+                "nianbao/item_schema": next((r for r in schema if r and r != "ok"), None)}
+    return {name: problem or "ok" for name, problem in problems.items()}
 
 
 def _whole_lines(path):
