@@ -59,9 +59,9 @@ NIANBAO_DB = None  # a SQLite database to store parsed reports in (--db)
 # replica's download handlers (crawler.settings.replica)
 NIANBAO_REPLICA = None
 NIANBAO_REPLICA_ONLY = False  # True: settings unfit for real portals, refused without NIANBAO_REPLICA
-NIANBAO_POLITENESS_SCALE = 1.0
-# addresses the crawl may reach although not public (crawler/scope.py): none for real portals
-NIANBAO_ALLOWED_NETWORKS = []  # multiplies the registry's per-source delays; 0 for the local replica
+NIANBAO_POLITENESS_SCALE = 1.0  # multiplies the registry's per-source delays; 0 for the local replica
+# networks the crawl may reach although not public (crawler/scope.py): none for real portals
+NIANBAO_ALLOWED_NETWORKS = []
 BACKOFF_MAX_TRIES = 4
 BACKOFF_BASE_DELAY = 1.0
 
