@@ -370,3 +370,50 @@ def test_what_a_crawler_archived_reads_back_as_reports(spiders):
     spiders.close()
     [back] = list(iter_reports(spiders.data_dir / "archive"))
     assert back.url == page.url and back.body == page.body and back.index_no == "845312939/2023-00001"
+
+
+def test_a_report_commits_its_validators_only_once_stored_and_its_duplicates_with_it(spiders):
+    """The crawl state's promise (crawler/state.py): a URL's validators are committed when its report is
+    stored (or found unchanged), a duplicate's when the report it duplicates is; never on arrival."""
+    spider = spiders(ZhengzhouSpider, "zhengzhou-public")
+    dedupe, archive = DeduplicatePipeline.from_crawler(spider.crawler), ArchiveReportPipeline.from_crawler(spider.crawler)
+    parse_store, state = ParseStorePipeline.from_crawler(spider.crawler), spider.res.state
+    first, twin, again = (document(f"https://{host}.gov.cn/1", content_type="text/html")
+                          for host in ("a", "b", "c"))
+    sha = hashlib.sha256(first.body).hexdigest()
+    for item in (first, twin, again):
+        spider.res.expect(item.canonical_url, f'"{item.url}"', None, sha, 200)  # as ConditionalGet does
+    archived = archive.process_item(dedupe.process_item(first))
+    with pytest.raises(DropItem, match="duplicates"):
+        dedupe.process_item(twin)
+    assert archived.status == "new" and blob_path(spiders.data_dir / "archive", sha).exists()
+    assert state.committed(first.canonical_url) is None and state.committed(twin.canonical_url) is None
+    asyncio.run(parse_store.process_item(archived))
+    assert state.committed(first.canonical_url) == ("report", sha)
+    assert state.committed(twin.canonical_url) == ("duplicate", sha)
+    with pytest.raises(DropItem, match="unchanged"):  # archived by an earlier run: done with at once
+        archive.process_item(replace(again, previous_sha256=sha))
+    assert state.committed(again.canonical_url) == ("report", sha)
+    assert state.validators(again.canonical_url) == ('"https://c.gov.cn/1"', None)
+
+
+def test_warc_records_are_written_whole_and_read_back(tmp_path):
+    from pipelines.archive import WarcArchive
+    archive = WarcArchive(tmp_path / "archive", prefix="t")
+    sizes = [archive.path.stat().st_size]
+    for n in range(3):
+        archive.write_exchange(f"https://a.gov.cn/{n}", "GET", [("Host", "a.gov.cn")], 200,
+                               [("Content-Type", "application/pdf")], bytes(range(256)) * (1000 * (n + 1)))
+        sizes.append(archive.path.stat().st_size)
+        archive.sync()
+    archive.close()
+    with open(archive.path, "rb") as f:  # every size seen between writes ends a whole record
+        ends = [0] + [it.get_record_offset() + it.get_record_length() for it in _offsets(f)]
+    assert set(sizes) <= set(ends)
+
+
+def _offsets(f):
+    iterator = ArchiveIterator(f)
+    for _record in iterator:
+        iterator.read_to_end()
+        yield iterator
