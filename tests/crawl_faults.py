@@ -47,10 +47,11 @@ def _summaries(data_dir):
 
 
 def killed_crawl(replica, data_dir, db, sources, after_reports=None, after_seconds=None, at_finish=False,
-                 timeout=300):
+                 then_wait=0.0, timeout=300):
     """Start the crawl and kill -9 it (and its parse workers: the whole process group) once it has
     stored `after_reports` more reports, or after `after_seconds`, or (`at_finish`) once its run summary
-    is written, i.e. while the database is being finished and swapped in. Returns where it was killed
+    is written, i.e. while the database is being finished and swapped in; `then_wait` seconds later (a
+    moment between two stored reports: fetching, archiving, parsing). Returns where it was killed
     ({"reports": n stored by then, "seconds": s}) or None if the crawl ended first."""
     args = [str(NIANBAO), "crawl", "--replica", replica.base_url, "--data", str(data_dir), "--db", str(db),
             "--settings", SETTINGS]
@@ -68,9 +69,12 @@ def killed_crawl(replica, data_dir, db, sources, after_reports=None, after_secon
             if ((after_reports is not None and stored >= after_reports)
                     or (after_seconds is not None and elapsed >= after_seconds)
                     or (at_finish and _summaries(data_dir) > summaries)):
+                time.sleep(then_wait)
+                if proc.poll() is not None:
+                    break
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-                return {"reports": stored, "seconds": round(elapsed, 2)}
+                return {"reports": _stored_lines(data_dir) - lines, "seconds": round(time.monotonic() - started, 2)}
             if elapsed > timeout:
                 raise TimeoutError(f"the crawl did not reach the point to kill it within {timeout} s")
             time.sleep(0.01)
