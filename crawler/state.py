@@ -65,11 +65,6 @@ class CrawlState:
                 (url, etag, last_modified, sha256, status, now(), committed_as))
             self.db.execute("delete from failed where url = ?", (url,))
 
-    def forget(self, url):
-        """Drop a URL's validators, so the next run fetches it in full."""
-        with self.lock:
-            self.db.execute("delete from fetched where url = ?", (url,))
-
     def link(self, page_url, document_url):
         with self.lock:
             self.db.execute("insert or ignore into links values (?, ?)", (page_url, document_url))

@@ -42,14 +42,6 @@ def test_state_validators_and_previous_body(tmp_path):
     assert state.validators(URL) == (None, None) and state.previous_sha256(URL) == "bb" * 32
 
 
-def test_state_forget_makes_the_next_run_fetch_in_full(tmp_path):
-    state = CrawlState(tmp_path / "state.sqlite")
-    state.commit(URL, '"e1"', None, "aa" * 32, 200, "report")
-    state.forget(URL)
-    state.forget("https://never.seen/")
-    assert state.validators(URL) == (None, None) and state.previous_sha256(URL) is None
-
-
 def test_validators_recorded_before_the_archive_waited_for_it_are_not_trusted(tmp_path):
     """A state file of the version that recorded validators on arrival: its rows may name reports that
     never reached the archive, so they are read as unknown (the URL is fetched in full once)."""
