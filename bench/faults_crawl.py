@@ -2,7 +2,7 @@
 workers) at random points, run it again, and count the reports lost (against a crawl never killed,
 in the archive as `nianbao build` reads it and in the crawl's database) and the reports stored twice.
 
-Target (issue 12): 0 lost, 0 duplicated, over at least 20 trials.
+Target: 0 lost, 0 duplicated, over at least 20 trials.
 Usage: .venv/bin/python bench/faults_crawl.py [--trials 20] [--seed 12] [--source ID ...]
 """
 import argparse
