@@ -4,6 +4,9 @@ import hashlib
 
 from scrapy.exceptions import IgnoreRequest
 
+from pipelines.archive import blob_path
+from pipelines.records import CrawledDocument
+
 from .canonical import canonical_url
 from .challenge import challenge_kind
 from .resources import UsesResources
@@ -43,12 +46,18 @@ class ArchiveMiddleware(UsesResources):
 
 
 class ConditionalGetMiddleware(UsesResources):
-    """If-None-Match / If-Modified-Since from the last fetch, for pages and documents marked conditional."""
+    """If-None-Match / If-Modified-Since from the last fetch, for pages and documents marked conditional,
+    when that fetch was done with (its report archived: crawler/state.py). A full answer's validators
+    wait for the item pipelines (`res.expect`, then `res.commit`); a 304 for a URL whose answer is not
+    kept is fetched again in full."""
 
     def process_request(self, request, spider=None):
         if not request.meta.get("conditional") or request.meta.get("unconditional"):
             return None
-        etag, modified = self.res.state.validators(canonical_url(request.url))
+        url = canonical_url(request.url)
+        if not self._kept(url):
+            return None
+        etag, modified = self.res.state.validators(url)
         if etag:
             request.headers.setdefault("If-None-Match", etag)
         if modified:
@@ -56,14 +65,51 @@ class ConditionalGetMiddleware(UsesResources):
         return None
 
     def process_response(self, request, response, spider=None):
+        url = canonical_url(request.url)
         if request.meta.get("conditional") and response.status == 200:
-            url = canonical_url(request.url)
-            request.meta["previous_sha256"] = self.res.state.previous_sha256(url)
-            self.res.state.remember(url, _header(response, b"ETag"), _header(response, b"Last-Modified"),
-                                    hashlib.sha256(response.body).hexdigest(), response.status)
+            request.meta["previous_sha256"] = self.res.state.previous_sha256(url) if self._kept(url) else None
+            self.res.expect(url, _header(response, b"ETag"), _header(response, b"Last-Modified"),
+                            hashlib.sha256(response.body).hexdigest(), response.status)
         if response.status == 304:
+            if not self._kept(url):  # nothing of this URL is archived: "not modified" would lose it
+                self.res.count("refetched_in_full")
+                headers = {k: v for k, v in request.headers.items()
+                           if k.lower() not in (b"if-none-match", b"if-modified-since")}
+                return request.replace(headers=headers, dont_filter=True, meta={**request.meta, "unconditional": True})
             self.res.count("not_modified")
         return response
+
+    def _kept(self, url):
+        """The URL's last answer was done with, and a report it gave is still in the archive."""
+        committed = self.res.state.committed(url)
+        if committed is None:
+            return False
+        kind, sha256 = committed
+        return kind != "report" or blob_path(self.res.archive_dir, sha256).exists()
+
+
+class CommitPageMiddleware(UsesResources):
+    """Spider middleware: a page that gave no report of its own (it links its documents) is done with
+    once its callback has run to the end, i.e. its links are in the crawl state: commit its validators.
+    A page that gave a report is committed by the item pipelines, once the report is stored."""
+
+    def process_spider_output(self, response, result, spider=None):
+        gave_report = False
+        for output in result:
+            gave_report = gave_report or isinstance(output, CrawledDocument)
+            yield output
+        self._done(response, gave_report)
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        gave_report = False
+        async for output in result:
+            gave_report = gave_report or isinstance(output, CrawledDocument)
+            yield output
+        self._done(response, gave_report)
+
+    def _done(self, response, gave_report):
+        if not gave_report and response.status == 200 and response.meta.get("conditional"):
+            self.res.commit(canonical_url(response.url), "links")
 
 
 def _header(response, name):

@@ -1,5 +1,9 @@
 """Item pipelines: a found report document goes deduplicate -> archive -> parse -> store.
 
+The URL's validators reach the crawl state (`res.commit`) only at the end of that road: once the
+report is stored (or found unchanged, i.e. archived by an earlier run); a duplicate's when the report
+it duplicates is. A document dropped on the way (processing failed, a crash) is fetched in full again.
+
 Parsing runs in the run's worker processes (PDFs are CPU-heavy and would hold the GIL against the
 crawl); the run's store and report log are written from the reactor thread only (crawler/runlog.py).
 """
@@ -31,6 +35,7 @@ class DeduplicatePipeline(UsesResources):
         first = (leases.claim if leases is not None else self.claim)(keys, item.canonical_url)
         if first and first != item.canonical_url:
             self.res.count("duplicates")
+            self.res.commit_with(item.canonical_url, first)
             raise DropItem(f"{item.url} duplicates {first}")
         if first:
             raise DropItem(f"{item.url} already seen in this run")
@@ -45,15 +50,18 @@ class DeduplicatePipeline(UsesResources):
 
 
 class ArchiveReportPipeline(UsesResources):
-    """Keep the body by sha256 and say in the WARC which response holds a report."""
+    """Keep the body by sha256 and say in the WARC which response holds a report, on disk before the
+    report goes on (the crawl state will count on it)."""
 
     def process_item(self, item, spider=None):
         item.sha256 = store_blob(self.res.archive_dir, item.body)
-        if item.previous_sha256 == item.sha256:
+        if item.previous_sha256 == item.sha256:  # archived (and stored) by the run that committed it
             self.res.count("unchanged")
+            self.res.commit(item.canonical_url, "report")
             raise DropItem(f"{item.url} unchanged")
         item.status = "changed" if item.previous_sha256 else "new"
         self.res.archive.write_metadata(item.url, item.warc_record_id, {"kind": "report", **item.record()})
+        self.res.archive.sync()
         return item
 
 
@@ -70,7 +78,6 @@ class ParseStorePipeline(UsesResources):
             raise
         except Exception as e:  # keep going; the next run fetches this document again in full
             log.exception("processing %s failed", item.url)
-            self.res.state.forget(item.canonical_url)
             self.res.fail(item.url, f"processing_{type(e).__name__}")
             raise DropItem(f"processing failed: {e}") from e
 
@@ -80,4 +87,5 @@ class ParseStorePipeline(UsesResources):
         if "error" in result:
             self.res.count("parse_errors")
         self.res.run.report(item, result)
+        self.res.commit(item.canonical_url, "report")
         return replace(item, body=b"")

@@ -1,14 +1,14 @@
 """The crawl state in Redis, for crawl workers on several processes or machines (crawler/distributed.py).
 
-The same interface as crawler/state.py's CrawlState (validators and content hash per URL, the documents a
-page linked, the failed URLs by source), so any worker can make a conditional GET for a URL another worker
+The same interface as crawler/state.py's CrawlState (validators and content hash per URL, committed only once
+the URL's answer is done with; the documents a page linked; the failed URLs by source), so any worker can make a conditional GET for a URL another worker
 fetched last night, or retry another's failure. Kept across runs under `<prefix>:state:`.
 """
 import json
 
 import redis
 
-from .state import now
+from .state import COMMITTED_AS, now
 
 
 class RedisState:
@@ -21,6 +21,11 @@ class RedisState:
         raw = self.server.hget(f"{self.key}:fetched", url)
         return json.loads(raw) if raw else None
 
+    def committed(self, url):
+        """(committed_as, sha256) of a URL whose last answer was done with, or None (crawler/state.py)."""
+        row = self._fetched(url)
+        return (row["committed_as"], row["sha256"]) if row else None
+
     def validators(self, url):
         row = self._fetched(url)
         return (row["etag"], row["last_modified"]) if row else (None, None)
@@ -29,17 +34,17 @@ class RedisState:
         row = self._fetched(url)
         return row["sha256"] if row else None
 
-    def remember(self, url, etag, last_modified, sha256, status):
-        row = {"etag": etag, "last_modified": last_modified, "sha256": sha256, "status": status, "fetched_at": now()}
+    def commit(self, url, etag, last_modified, sha256, status, committed_as):
+        """The URL's answer is done with: keep its validators and hash (only then: see crawler/state.py)."""
+        assert committed_as in COMMITTED_AS, committed_as
+        row = {"etag": etag, "last_modified": last_modified, "sha256": sha256, "status": status,
+               "fetched_at": now(), "committed_as": committed_as}
         pipe = self.server.pipeline()
         pipe.hset(f"{self.key}:fetched", url, json.dumps(row))
         pipe.hget(f"{self.key}:failed-source", url)
         _, source_id = pipe.execute()
         if source_id:
             self.server.hdel(f"{self.key}:failed:{source_id.decode()}", url)
-
-    def forget(self, url):
-        self.server.hdel(f"{self.key}:fetched", url)
 
     def link(self, page_url, document_url):
         self.server.sadd(f"{self.key}:links:{page_url}", document_url)

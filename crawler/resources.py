@@ -6,7 +6,8 @@ One process runs one crawler per registry source (crawler/run.py). Each crawler'
 - its WARC file: one per crawler, i.e. per source and run,
   `archive/warc/nianbao-<source id>-<UTC time>-<pid>.warc.gz` (the archive reader and `nianbao build`
   read every file in archive/warc/);
-- its connection to the crawl state, `crawl_state.sqlite` (validators, links, failed URLs);
+- its connection to the crawl state, `crawl_state.sqlite` (validators, links, failed URLs), and the
+  validators of the answers not yet done with (`expect`, `commit`: crawler/state.py says when);
 - its record of the run: counts into the crawler's Scrapy stats (`count`), failures by reason and the
   failed URLs (`fail`); when the spider closes, its source's summary goes to the process-wide
   `crawler.runlog.Run`, which the spider carries as its `run` argument. A spider started on its own
@@ -40,6 +41,9 @@ class CrawlResources:
         self.state = None
         self.source_id = None
         self.failed_urls = []
+        self._pending = {}       # canonical URL -> (etag, last_modified, sha256, status) of its answer
+        self._waiting = {}       # canonical URL -> duplicates of its report, committed when it is
+        self._committed = set()  # canonical URLs committed in this run
         self._own_run = False
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -105,6 +109,31 @@ class CrawlResources:
             self.state.close()
         if self._own_run:
             self.run.close()
+
+    # -- the crawl state: validators committed once an answer is done with --------------------------
+
+    def expect(self, url, etag, last_modified, sha256, status):
+        """A full answer for a canonical URL arrived: its validators wait for `commit`."""
+        self._pending[url] = (etag, last_modified, sha256, status)
+
+    def commit(self, url, committed_as):
+        """The answer of a canonical URL is done with (crawler/state.py): its validators go to the crawl
+        state, and so do those of the duplicates that waited for it."""
+        answer = self._pending.pop(url, None)
+        if answer is not None:
+            self.state.commit(url, *answer, committed_as)
+        self._committed.add(url)
+        for duplicate in self._waiting.pop(url, ()):
+            answer = self._pending.pop(duplicate, None)
+            if answer is not None:
+                self.state.commit(duplicate, *answer, "duplicate")
+
+    def commit_with(self, url, first):
+        """URL answered a duplicate of `first`'s report: committed when `first` is, so that a crash in
+        between leaves both to be fetched again."""
+        self._waiting.setdefault(first, []).append(url)
+        if first in self._committed:
+            self.commit(first, None)
 
     # -- the record of the run ----------------------------------------------------------------------------
 

@@ -7,7 +7,8 @@ is over (a context manager: no module globals, no atexit). It owns what is proce
 - the run id and its start and finish times;
 - the parse worker processes, started on first use (`pipelines.parse.default_workers()` of them);
 - the database (`db.store.Store`) when the crawl writes one (`nianbao crawl --db`), written from the
-  reactor thread only;
+  reactor thread only, into its own file beside the published one and swapped in when the run
+  closes (db/staging.py): a served database never sees a half-written file;
 - the run's report log, `runs/<run id>.reports.jsonl` (one line per stored report: record and result);
 - the run summary, `runs/<run id>.json`, saved once, when the run closes.
 
@@ -116,8 +117,11 @@ class Run:
         self._reports = open(self.dir / f"{self.run_id}.reports.jsonl", "a", encoding="utf-8")
         self.store = None
         if db:
+            from db.staging import continued
             from db.store import Store
-            self.store = Store(db)
+            self.db_path = Path(db)
+            self._staged = continued(self.db_path)
+            self.store = Store(self._staged)
 
     @classmethod
     def from_settings(cls, settings):
@@ -170,8 +174,9 @@ class Run:
         return self.dir / f"{self.run_id}.json"
 
     def close(self, finish_store=True):
-        """Stop the parse workers, save the summary (once), and record the run in the database and make
-        it ready to serve (unless the crawl ended on an exception: then the database is only closed)."""
+        """Stop the parse workers, save the summary (once), and record the run in the database, make it
+        ready to serve and put it in place (unless the crawl ended on an exception: then the database is
+        only closed, and the next crawl continues it)."""
         if self._closed:
             return
         self._closed = True
@@ -190,3 +195,6 @@ class Run:
                         self.store.finish()  # summary tables, search index optimised, statistics
                 finally:
                     self.store.close()
+                if finish_store:
+                    from db.staging import publish
+                    publish(self._staged, self.db_path)

@@ -1,15 +1,15 @@
 """Rebuild the whole database from the archive alone, re-parsing every archived document.
 
 This is how parser improvements reach the published data. The new database is written beside the
-old one and moved into place at the end, so a server never sees a half-built file.
+old one and moved into place at the end (db/staging.py), so a server never sees a half-built file.
 """
-import os
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from pipelines.parse import parse_bytes
 
+from .staging import fresh, publish
 from .store import Store
 
 
@@ -22,10 +22,7 @@ def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=No
         from pipelines.archive import iter_reports
         reports_iter = iter_reports(archive_dir)
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(db_path.name + ".building")
-    if tmp.exists():
-        tmp.unlink()
+    tmp = fresh(db_path, "building")
     started = time.monotonic()
     store = Store(tmp, batch=1000)
     counts = {"documents": 0, "parse_errors": 0}
@@ -45,7 +42,7 @@ def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=No
         counts["reports"] = store.db["reports"].count
     finally:
         store.close()
-    os.replace(tmp, db_path)
+    publish(tmp, db_path)
     counts["seconds"] = round(time.monotonic() - started, 2)
     return counts
 

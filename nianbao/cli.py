@@ -133,7 +133,8 @@ def main(argv=None):
                        epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("--source", action="append", help="a source id from crawler/sources.yaml (repeatable)")
     c.add_argument("--data", default="data", help="data directory: archive/, runs/, crawl state")
-    c.add_argument("--db", help="SQLite database to store parsed reports in")
+    c.add_argument("--db", help="SQLite database to add the parsed reports to (written beside it, renamed into "
+                                "place at the end)")
     c.add_argument("--replica", help="route every portal host to this replica, e.g. http://127.0.0.1:8800")
     c.add_argument("--generic", action="store_true", help="use the generic spider for every source")
     c.add_argument("--settings", metavar="MODULE",

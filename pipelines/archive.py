@@ -36,27 +36,33 @@ def blob_path(archive_dir, sha256):
 
 
 def store_blob(archive_dir, body):
-    """Keep a body by its sha256 (written once, atomically); return the hex digest."""
+    """Keep a body by its sha256 (written once, atomically, on disk before it gets its name); return the
+    hex digest."""
     sha = hashlib.sha256(body).hexdigest()
     path = blob_path(archive_dir, sha)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(body)
+        with open(tmp, "wb") as f:
+            f.write(body)
+            f.flush()
+            os.fsync(f.fileno())
         tmp.replace(path)
     return sha
 
 
 class WarcArchive:
-    """Appends records to this process's own WARC file."""
+    """Appends records to this process's own WARC file, each record whole: serialised first, then
+    handed to the file in one write, so a crash leaves at most one torn record at the tail, never a
+    half-written one in the middle. `sync()` puts what was written on disk."""
 
     def __init__(self, archive_dir, prefix="nianbao", info=None):
         self.dir = Path(archive_dir)
         (self.dir / "warc").mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
         self.path = self.dir / "warc" / f"{prefix}-{stamp}-{os.getpid()}.warc.gz"
-        self._file = open(self.path, "ab")
-        self._writer = WARCWriter(self._file, gzip=True, warc_version="WARC/1.1")
+        self._file = open(self.path, "ab", buffering=0)
+        self._writer = WARCWriter(None, gzip=True, warc_version="WARC/1.1")
         self._write_info(info or {})
 
     @property
@@ -73,9 +79,18 @@ class WarcArchive:
         self._write(record)
 
     def _write(self, record):
+        # warcio writes a record in many small pieces; gathered here, it reaches the file in one write
+        whole = io.BytesIO()
+        self._writer.out = whole
         self._writer.write_record(record)
-        self._file.flush()
+        data = memoryview(whole.getbuffer())
+        while data:
+            data = data[self._file.write(data):]
         return record.rec_headers.get_header("WARC-Record-ID")
+
+    def sync(self):
+        """Everything written so far is on disk (before the crawl state counts on it)."""
+        os.fsync(self._file.fileno())
 
     def write_exchange(self, url, method, request_headers, status, response_headers, body,
                        protocol="HTTP/1.1"):

@@ -13,7 +13,9 @@ from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.middlewares import ArchiveMiddleware, BackoffMiddleware, Blocked, ConditionalGetMiddleware
+from crawler.canonical import canonical_url
+from crawler.middlewares import (ArchiveMiddleware, BackoffMiddleware, Blocked, CommitPageMiddleware,
+                                 ConditionalGetMiddleware)
 from crawler.pipelines import ArchiveReportPipeline, DeduplicatePipeline, ParseStorePipeline
 from crawler.resources import CrawlResources
 from crawler.runlog import Run, source_summary, sources_not_ok
@@ -21,7 +23,7 @@ from crawler.spiders.trs import TrsSpider
 from crawler.spiders.zhengzhou import ZhengzhouSpider
 from crawler.state import CrawlState
 from db.store import Store
-from pipelines.archive import blob_path, iter_reports, read_record_payload, warc_files
+from pipelines.archive import blob_path, iter_reports, read_record_payload, store_blob, warc_files
 from pipelines.records import CrawledDocument
 from tests.offline import file_response, module_settings, replica_response, spiders  # noqa: F401
 
@@ -33,19 +35,26 @@ URL = "https://public.zhengzhou.gov.cn/D41X/1.jhtml"
 def test_state_validators_and_previous_body(tmp_path):
     state = CrawlState(tmp_path / "state.sqlite")
     assert state.validators(URL) == (None, None) and state.previous_sha256(URL) is None
-    state.remember(URL, '"e1"', "Mon, 01 Jan 2024 00:00:00 GMT", "aa" * 32, 200)
+    state.commit(URL, '"e1"', "Mon, 01 Jan 2024 00:00:00 GMT", "aa" * 32, 200, "report")
     assert state.validators(URL) == ('"e1"', "Mon, 01 Jan 2024 00:00:00 GMT")
-    assert state.previous_sha256(URL) == "aa" * 32
-    state.remember(URL, None, None, "bb" * 32, 200)  # the next fetch's answer replaces the last
+    assert state.previous_sha256(URL) == "aa" * 32 and state.committed(URL) == ("report", "aa" * 32)
+    state.commit(URL, None, None, "bb" * 32, 200, "links")  # the next fetch's answer replaces the last
     assert state.validators(URL) == (None, None) and state.previous_sha256(URL) == "bb" * 32
 
 
-def test_state_forget_makes_the_next_run_fetch_in_full(tmp_path):
-    state = CrawlState(tmp_path / "state.sqlite")
-    state.remember(URL, '"e1"', None, "aa" * 32, 200)
-    state.forget(URL)
-    state.forget("https://never.seen/")
-    assert state.validators(URL) == (None, None) and state.previous_sha256(URL) is None
+def test_validators_recorded_before_the_archive_waited_for_it_are_not_trusted(tmp_path):
+    """A state file of the version that recorded validators on arrival: its rows may name reports that
+    never reached the archive, so they are read as unknown (the URL is fetched in full once)."""
+    path = tmp_path / "state.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("create table fetched (url text primary key, etag text, last_modified text, sha256 text, "
+                   "status integer, fetched_at text)")
+        db.execute("insert into fetched values (?, '\"e1\"', null, ?, 200, '2024-01-01T00:00:00Z')", (URL, "aa" * 32))
+    state = CrawlState(path)
+    assert state.committed(URL) is None and state.validators(URL) == (None, None)
+    assert state.previous_sha256(URL) is None
+    state.commit(URL, '"e2"', None, "bb" * 32, 200, "report")
+    assert state.validators(URL) == ('"e2"', None)
 
 
 def test_state_links_of_a_page(tmp_path):
@@ -67,7 +76,7 @@ def test_state_failures_count_attempts_and_clear_on_success(tmp_path):
     assert sorted(state.failures("zz"), key=lambda f: f["url"]) == [
         {"url": URL, "reason": "connection_reset", "attempts": 2, "page_url": "https://list", "kind": "page"},
         {"url": "https://x/doc.pdf", "reason": "http_404", "attempts": 1, "page_url": None, "kind": "document"}]
-    state.remember(URL, None, None, "aa" * 32, 200)  # fetched at last: off the retry list
+    state.commit(URL, None, None, "aa" * 32, 200, "report")  # fetched at last: off the retry list
     state.close()
     reopened = CrawlState(path)  # what the next run reads
     assert [f["url"] for f in reopened.failures("zz")] == ["https://x/doc.pdf"]
@@ -208,7 +217,7 @@ def test_archive_middleware_writes_every_response_and_every_failed_fetch(spiders
                       "source_id": "chanhe"}
 
 
-def test_conditional_get_sends_the_last_validators_and_counts_304(spiders):
+def test_conditional_get_sends_the_validators_of_a_kept_answer_and_counts_304(spiders):
     spider = spiders(ZhengzhouSpider, "zhengzhou-public")
     mw = ConditionalGetMiddleware.from_crawler(spider.crawler)
     page = replica_response("zhengzhou_public_D41X_7249341.html")
@@ -219,17 +228,45 @@ def test_conditional_get_sends_the_last_validators_and_counts_304(spiders):
     answered = page.replace(headers={**page.headers.to_unicode_dict(), "ETag": etag, "Last-Modified": modified})
     mw.process_response(first, answered)
     assert first.meta["previous_sha256"] is None
+    waiting = Request(page.url, meta={"conditional": True})
+    mw.process_request(waiting)
+    assert b"If-None-Match" not in waiting.headers  # the answer is not archived yet: no promise made
+    sha = store_blob(spiders.data_dir / "archive", page.body)
+    spider.res.commit(canonical_url(page.url), "report")  # what the item pipelines do once it is stored
     second = Request(page.url.replace("https://", "http://"), meta={"conditional": True})  # the twin URL too
     mw.process_request(second)
     assert second.headers[b"If-None-Match"] == etag.encode() and second.headers[b"If-Modified-Since"] == modified.encode()
     mw.process_response(second, answered)
-    assert second.meta["previous_sha256"] == hashlib.sha256(page.body).hexdigest()
+    assert second.meta["previous_sha256"] == sha
     for meta in ({}, {"conditional": True, "unconditional": True}):  # lists; a forced full fetch
         plain = Request(page.url, meta=meta)
         mw.process_request(plain)
         assert b"If-None-Match" not in plain.headers
-    mw.process_response(second, file_response("/dev/null", page.url, status=304))
+    not_modified = file_response("/dev/null", page.url, status=304)
+    assert mw.process_response(second, not_modified) is not_modified
     assert spider.crawler.stats.get_value("nianbao/not_modified") == 1
+    blob_path(spiders.data_dir / "archive", sha).unlink()  # the archived report is gone: 304 is not enough
+    again = mw.process_response(second, not_modified)
+    assert isinstance(again, Request) and again.url == second.url and again.meta["unconditional"]
+    assert b"If-None-Match" not in again.headers and b"If-Modified-Since" not in again.headers
+    assert spider.crawler.stats.get_value("nianbao/not_modified") == 1
+
+
+def test_a_page_that_only_links_its_documents_is_committed_when_its_links_are_recorded(spiders):
+    spider = spiders(ZhengzhouSpider, "zhengzhou-public")
+    conditional = ConditionalGetMiddleware.from_crawler(spider.crawler)
+    commit_page = CommitPageMiddleware.from_crawler(spider.crawler)
+    page = replica_response("zhengzhou_public_D41X_7249341.html")
+    for gives_report in (True, False):
+        request = Request(page.url, meta={"conditional": True})
+        conditional.process_response(request, page)
+        output = [Request("https://public.zhengzhou.gov.cn/a.pdf")]
+        if gives_report:
+            output.append(next(i for i in spider.parse_page(page) if isinstance(i, CrawledDocument)))
+        response = page.replace(request=request)
+        assert list(commit_page.process_spider_output(response, iter(output))) == output
+        committed = spider.res.state.committed(canonical_url(page.url))
+        assert committed == (None if gives_report else ("links", hashlib.sha256(page.body).hexdigest()))
 
 
 def test_backoff_retries_then_gives_up_with_a_reason(spiders):
@@ -327,3 +364,50 @@ def test_what_a_crawler_archived_reads_back_as_reports(spiders):
     spiders.close()
     [back] = list(iter_reports(spiders.data_dir / "archive"))
     assert back.url == page.url and back.body == page.body and back.index_no == "845312939/2023-00001"
+
+
+def test_a_report_commits_its_validators_only_once_stored_and_its_duplicates_with_it(spiders):
+    """The crawl state's promise (crawler/state.py): a URL's validators are committed when its report is
+    stored (or found unchanged), a duplicate's when the report it duplicates is; never on arrival."""
+    spider = spiders(ZhengzhouSpider, "zhengzhou-public")
+    dedupe, archive = DeduplicatePipeline.from_crawler(spider.crawler), ArchiveReportPipeline.from_crawler(spider.crawler)
+    parse_store, state = ParseStorePipeline.from_crawler(spider.crawler), spider.res.state
+    first, twin, again = (document(f"https://{host}.gov.cn/1", content_type="text/html")
+                          for host in ("a", "b", "c"))
+    sha = hashlib.sha256(first.body).hexdigest()
+    for item in (first, twin, again):
+        spider.res.expect(item.canonical_url, f'"{item.url}"', None, sha, 200)  # as ConditionalGet does
+    archived = archive.process_item(dedupe.process_item(first))
+    with pytest.raises(DropItem, match="duplicates"):
+        dedupe.process_item(twin)
+    assert archived.status == "new" and blob_path(spiders.data_dir / "archive", sha).exists()
+    assert state.committed(first.canonical_url) is None and state.committed(twin.canonical_url) is None
+    asyncio.run(parse_store.process_item(archived))
+    assert state.committed(first.canonical_url) == ("report", sha)
+    assert state.committed(twin.canonical_url) == ("duplicate", sha)
+    with pytest.raises(DropItem, match="unchanged"):  # archived by an earlier run: done with at once
+        archive.process_item(replace(again, previous_sha256=sha))
+    assert state.committed(again.canonical_url) == ("report", sha)
+    assert state.validators(again.canonical_url) == ('"https://c.gov.cn/1"', None)
+
+
+def test_warc_records_are_written_whole_and_read_back(tmp_path):
+    from pipelines.archive import WarcArchive
+    archive = WarcArchive(tmp_path / "archive", prefix="t")
+    sizes = [archive.path.stat().st_size]
+    for n in range(3):
+        archive.write_exchange(f"https://a.gov.cn/{n}", "GET", [("Host", "a.gov.cn")], 200,
+                               [("Content-Type", "application/pdf")], bytes(range(256)) * (1000 * (n + 1)))
+        sizes.append(archive.path.stat().st_size)
+        archive.sync()
+    archive.close()
+    with open(archive.path, "rb") as f:  # every size seen between writes ends a whole record
+        ends = [0] + [it.get_record_offset() + it.get_record_length() for it in _offsets(f)]
+    assert set(sizes) <= set(ends)
+
+
+def _offsets(f):
+    iterator = ArchiveIterator(f)
+    for _record in iterator:
+        iterator.read_to_end()
+        yield iterator

@@ -69,12 +69,13 @@ def test_unreachable_portal_is_reported_alerted_and_the_archive_still_published(
     finally:
         server.shutdown()
     assert proc.returncode == ExitCode.SOURCE_NOT_OK, proc.stderr[-2000:]
-    assert "FAILED down: unreachable (connection_refused" in proc.stdout
+    # the production settings never reach a loopback address (crawler/scope.py): the portal is unreachable
+    assert "FAILED down: unreachable (refused_address_loopback" in proc.stdout
     # the health report: written, sent to the webhook and the command, naming the source and its reason
     written = json.loads((tmp_path / "data" / "health" / "latest.json").read_text(encoding="utf-8"))
     assert [Receiver.received[-1], json.loads((tmp_path / "alert.json").read_text())] == [written, written]
     assert written["ok"] is False and [f["source_id"] for f in written["failed"]] == ["down"]
-    assert written["failed"][0]["status"] == "unreachable" and "connection_refused" in written["failed"][0]["failures"]
+    assert written["failed"][0]["status"] == "unreachable" and "refused_address_loopback" in written["failed"][0]["failures"]
     assert written["build"]["reports"] == 2 and written["release"]["totals"]["new"] == 2
     assert "FAILED down" in (tmp_path / "data" / "health" / "latest.txt").read_text(encoding="utf-8")
     # published all the same: the database and today's release

@@ -38,10 +38,13 @@ HTTPERROR_ALLOWED_CODES = [304]
 REDIRECT_ENABLED = True
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.scope.ScopeMiddleware": 40,  # first: nothing out of scope is even asked for its robots.txt
     "crawler.middlewares.ConditionalGetMiddleware": 580,
     "crawler.middlewares.BackoffMiddleware": 560,
     "crawler.middlewares.ArchiveMiddleware": 950,  # next to the downloader: sees every raw response
 }
+# next to the spider: a page that linked its documents is done with when its callback ends
+SPIDER_MIDDLEWARES = {"crawler.middlewares.CommitPageMiddleware": 950}
 ITEM_PIPELINES = {
     "spidermon.contrib.scrapy.pipelines.ItemValidationPipeline": 50,  # items against crawler.monitors.ITEM_SCHEMA
     "crawler.pipelines.DeduplicatePipeline": 100,
@@ -65,6 +68,8 @@ NIANBAO_DB = None  # a SQLite database to store parsed reports in (--db)
 NIANBAO_REPLICA = None
 NIANBAO_REPLICA_ONLY = False  # True: settings unfit for real portals, refused without NIANBAO_REPLICA
 NIANBAO_POLITENESS_SCALE = 1.0  # multiplies the registry's per-source delays; 0 for the local replica
+# networks the crawl may reach although not public (crawler/scope.py): none for real portals
+NIANBAO_ALLOWED_NETWORKS = []
 BACKOFF_MAX_TRIES = 4
 BACKOFF_BASE_DELAY = 1.0
 

@@ -11,6 +11,7 @@ NIANBAO_REPLICA_ONLY = True
 DOWNLOAD_HANDLERS = {"http": "crawler.replica.ReplicaDownloadHandler",
                      "https": "crawler.replica.ReplicaDownloadHandler"}
 NIANBAO_POLITENESS_SCALE = 0
+NIANBAO_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]  # the replica is local
 AUTOTHROTTLE_ENABLED = False
 DOWNLOAD_TIMEOUT = 3  # the replica's slow page answers after 5 s: it must time out
 BACKOFF_BASE_DELAY = 0.2

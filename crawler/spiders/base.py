@@ -25,6 +25,7 @@ from ..middlewares import Blocked
 from ..pagemeta import read_page_meta
 from ..resources import CrawlResources
 from ..runlog import COLUMNS
+from ..scope import Refused
 
 DOCUMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd)(?:$|[?#])", re.I)
 DOWNFILE = re.compile(r"downfile\.jsp|download\.jsp|/attach/|filename=[^&]+\.(pdf|docx?|wps)", re.I)
@@ -33,7 +34,7 @@ _WS = re.compile(r"\s+")
 
 
 def failure_reason(failure):
-    if failure.check(Blocked):
+    if failure.check(Blocked, Refused):
         return failure.value.reason
     if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
         return "robots_disallowed"
@@ -118,7 +119,7 @@ class ReportSpider(scrapy.Spider):
         request = failure.request
         reason = failure_reason(failure)
         self.res.fail(request.url, reason)
-        if reason != "robots_disallowed":  # a policy, not a failure to retry
+        if reason != "robots_disallowed" and not failure.check(Refused):  # a policy, not a failure to retry
             self.res.state.fail(request.url, self.source["id"], reason, request.meta.get("page_url"),
                                 request.meta.get("kind"))
             self.logger.warning("%s failed: %s", request.url, reason)
