@@ -106,6 +106,8 @@ class CrawlResources:
         if self.archive is not None:
             self.archive.close()
         if self.state is not None:
+            if self._shared_state():
+                self._commit_waiting_on_others()
             self.state.close()
         if self._own_run:
             self.run.close()
@@ -132,8 +134,17 @@ class CrawlResources:
         """URL answered a duplicate of `first`'s report: committed when `first` is, so that a crash in
         between leaves both to be fetched again."""
         self._waiting.setdefault(first, []).append(url)
-        if first in self._committed:
-            self.commit(first, None)
+        if first in self._committed or (self._shared_state() and self.state.committed(first)):
+            self.commit(first, None)  # (with crawl workers, `first` may be another worker's, committed there)
+
+    def _shared_state(self):
+        return getattr(self.crawler, "leases", None) is not None
+
+    def _commit_waiting_on_others(self):
+        """At close, with crawl workers: duplicates whose first copy another worker has committed since."""
+        for first in list(self._waiting):
+            if self.state.committed(first):
+                self.commit(first, None)
 
     # -- the record of the run ----------------------------------------------------------------------------
 
