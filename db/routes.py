@@ -24,3 +24,12 @@ REPORT_DATA = r"^/report/(?P<report_id>[0-9]{1,12})\.(?P<format>csv|json)$"
 def report_path(report_id, fmt=None):
     """A report's own page (its tables as printed), or its cells as CSV or JSON."""
     return f"{REPORT_PREFIX}{int(report_id)}" + (f".{fmt}" if fmt else "")
+
+RELEASES = "/-/releases"
+RELEASES_PAGE = r"^/-/releases/?$"
+RELEASE_FILE = r"^/-/releases/(?P<day>\d{4}-\d{2}-\d{2})/(?P<name>[A-Za-z0-9._-]{1,80})$"
+
+
+def release_file_path(day, name):
+    """A file of a dated release (the database, its gzip copy, CHANGES, SHA256SUMS)."""
+    return f"{RELEASES}/{day}/{name}"
