@@ -144,6 +144,14 @@ FIELDS = {
     "years": Field(int, "有报告的年度数", "Years with a report"),
     "agencies": Field(int, "机关数", "Agencies"),
     "reports_failing_checks": Field(int, "未通过校验的报告数", "Reports failing checks"),
+    # problems of the archive found by a rebuild
+    "offset": Field(int, "该记录在 WARC 文件中的字节位置", "Byte offset of the record in the WARC file"),
+    "record_index": Field(int, "该记录之前的完整记录数", "Complete records before it in the file"),
+    "problem": Field(str, "torn_record 记录被截断 / unreadable_record 无法读取 / unreadable_metadata 元数据无法解析 / "
+                          "body_missing 原件缺失 / unreadable_file 文件无法打开",
+                     "torn_record / unreadable_record / unreadable_metadata / body_missing / unreadable_file"),
+    "message": Field(str, "说明", "What was found"),
+    "record_id": Field(str, "WARC 记录编号（如已知）", "WARC-Record-ID, where known"),
 }
 
 # Where a table's column means something of its own.
@@ -253,6 +261,10 @@ TABLES = {
     "year_summary": Table("全国（库中全部机关）逐年合计，供趋势图", "Totals per year over every agency in the database, for trend charts",
                           "year", ("year", "agencies", "reports", "new_received", "results_total", "refused",
                                    "refused_share", "review_total", "litigation_total", "reports_failing_checks")),
+    "archive_problems": Table(
+        "重建数据库时存档中无法使用的部分（被截断的 WARC 记录等）；其余完整记录照常使用",
+        "What a rebuild could not use from the archive (a torn WARC record, ...); every complete record was used",
+        "id", ("id", "warc_file", "offset", "record_index", "problem", "message", "record_id")),
 }
 
 

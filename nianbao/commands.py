@@ -22,7 +22,7 @@ def say(message):
     print(f"[nianbao] {message}", flush=True)
 
 
-def build(data_dir="data", db_path=None, workers=None):
+def build(data_dir="data", db_path=None, workers=None, limits=None):
     from crawler.registry import load_sources
     from db.build import build as build_db
     from pipelines.parse import default_workers
@@ -32,10 +32,20 @@ def build(data_dir="data", db_path=None, workers=None):
             for p in sorted(glob.glob(str(data_dir / "runs" / "*.json")))]
     counts = build_db(data_dir / "archive", db_path, sources=load_sources(), runs=runs,
                       progress=lambda n: say(f"  {n} documents parsed"),
-                      workers=workers or default_workers())
+                      workers=workers or default_workers(), limits=limits)
     say(f"built {db_path}: {counts['documents']} documents, {counts['reports']} report versions, "
         f"{counts['parse_errors']} unparsed (kept with their reason), {counts['seconds']} s")
+    report_archive_problems(counts["archive_problems"])
     return counts
+
+
+def report_archive_problems(problems):
+    """Say what part of the archive could not be used (the database lists it in archive_problems)."""
+    if problems:
+        say(f"{len(problems)} archive problem(s); every complete record was used:")
+    for p in problems:
+        where = f" at byte {p.offset} (after {p.record_index} complete records)" if p.offset is not None else ""
+        say(f"  {p.warc_file}{where}: {p.problem}: {p.message}")
 
 
 def crawl_subprocess(data_dir, replica=None, sources=()):
@@ -128,9 +138,9 @@ def nightly(data_dir="data", sources=()):
             say(f"  {source_id}: {state if state == 'ok' else state.upper()}; {s['new']} new, "
                 f"{s['changed']} changed, failures {s['failures'] or 'none'}")
     say("rebuilding the database from everything the archive holds")
-    build(data_dir)
+    counts = build(data_dir)
     if code == ExitCode.OK:
-        return ExitCode.OK
+        return ExitCode.ARCHIVE_PROBLEMS if counts["archive_problems"] else ExitCode.OK
     if code == ExitCode.SOURCE_NOT_OK:
         say("some sources were not ok (above); the archive is published all the same")
         return ExitCode.SOURCE_NOT_OK

@@ -10,6 +10,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     SOURCE_NOT_OK = 3
     UNPARSED = 4
+    ARCHIVE_PROBLEMS = 5
 
 
 MEANING = {
@@ -20,8 +21,12 @@ MEANING = {
                     "archived document under --data)",
     ExitCode.SOURCE_NOT_OK: "crawl, nightly: the crawl ran but a source was not ok (blocked or unreachable); "
                             "nightly still rebuilds the database from the archive",
-    ExitCode.UNPARSED: "parse: some documents could not be parsed, or print the template's labels but no table "
-                       "was read (each says so; the others were parsed)",
+    ExitCode.UNPARSED: "parse: some documents could not be parsed (over the time or memory limit, not a regular "
+                       "file, ...), or print the template's labels but no table was read (each says so; the "
+                       "others were parsed)",
+    ExitCode.ARCHIVE_PROBLEMS: "build, nightly: the database was built and put in place, but part of the archive "
+                               "could not be used (a torn WARC record, a report body missing; listed in the "
+                               "archive_problems table); check-archive: the archive has torn or unreadable records",
 }
 
 HELP = "exit status:\n" + "\n".join(
