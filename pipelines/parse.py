@@ -142,16 +142,18 @@ def read_document(path, limit=MAX_BYTES):
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as e:
         raise NotReadable("unreadable", str(e)) from None
-    with os.fdopen(fd, "rb") as f:
+    try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
                     else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket or special file")
             raise NotReadable("not_a_file", f"{path} is {kind}, not a regular file: not read")
-        try:
+        with os.fdopen(os.dup(fd), "rb") as f:
             data = f.read(limit + 1)
-        except OSError as e:
-            raise NotReadable("unreadable", str(e)) from None
+    except OSError as e:
+        raise NotReadable("unreadable", str(e)) from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise NotReadable("too_large", f"more than {limit} bytes were read, over the {limit}-byte limit for one "
                                        f"report: not parsed", data[:65536])
