@@ -95,11 +95,17 @@ def _parse(result, extract, data, header_charset, with_text=False):
                    "review_litigation": mapped.sections.get("review_litigation", {})})
     result["cells"] = mapped.cells
     result["checks"] = checks.run_checks(mapped.sections, mapped.section_templates.get("applications"))
-    result["warnings"] = doc.warnings + mapped.warnings
+    result["warnings"] = doc.warnings + mapped.warnings + _long_numbers(mapped.cells)
     if doc.meta.get("encoding"):
         result["encoding"] = doc.meta["encoding"]
     marks = _report_marks(doc) if template == "free" else []
-    if marks:
+    misread = _misread_charset(doc, data) if not mapped.cells else None
+    if misread:
+        # read in one charset, nothing came out; read in another, the template's labels are there
+        result["status"] = "charset_misread"
+        result["warnings"].append(f"charset_misread: read as {doc.meta['encoding']} no value came out, but read as "
+                                  f"{misread} the text carries the template's labels")
+    elif marks:
         # the template's labels are printed, yet no table came out: say so, never pass as a free report
         result["status"] = "tables_not_read"
         result["warnings"].append(f"tables_not_read: the text carries the template's labels ({', '.join(marks)}) "
@@ -117,6 +123,25 @@ def _parse(result, extract, data, header_charset, with_text=False):
     if with_text:
         result["text"] = doc.text
     return result
+
+
+def _misread_charset(doc, data):
+    """The other charset in which a lossily decoded document (replacement characters, or a guessed
+    charset) shows the template's labels; None when the reading was not lossy or no other one does."""
+    if not doc.meta.get("lossy"):
+        return None
+    for encoding in ("utf-8", "gb18030"):
+        if encoding != doc.meta.get("encoding"):
+            text = "".join(data.decode(encoding, errors="replace").split())
+            if any(m in text for m in T.STRONG_REPORT_MARKS):
+                return encoding
+    return None
+
+
+def _long_numbers(cells):
+    """A warning for each cell holding a number too long to be a count (kept as text, value empty)."""
+    return [f"{c['section']} {c['item']}/{c['measure']}: a number of {len(c['raw'])} characters is kept as "
+            f"text, not as a value" for c in cells if c.get("status") == "too_long"]
 
 
 def _report_marks(doc):
