@@ -155,3 +155,32 @@ def test_served_original_runs_nothing_without_csp_and_keeps_the_highlight(browse
         assert "outline" in page.locator("#nb-cell").get_attribute("style")
         assert page.locator("script").count() == 0
         context.close()
+
+
+def test_no_absolute_server_path_is_served(tmp_path):
+    """Neither the data directory, the checkout nor the Python installation shows in what the site
+    serves: its metadata, settings, introspection and error pages; originals are still found."""
+    import sys
+    import urllib.error
+    import urllib.request
+
+    from tests.serving import sample_site
+
+    from .conftest import SHARED
+    with sample_site(SHARED, tmp_path) as base:
+        pages = ["/-/metadata.json", "/-/settings.json", "/-/databases.json", "/-/threads.json", "/-/plugins.json",
+                 "/-/versions.json", "/-/config.json", "/nianbao/no_such_table", "/-/original/report/999999",
+                 "/nianbao.json?sql=select+1+from", "/nianbao/reports.json?_size=1"]
+        for url in pages:
+            try:
+                body = urllib.request.urlopen(base + url, timeout=30).read().decode()
+            except urllib.error.HTTPError as e:
+                body = e.read().decode()
+            for path in (str(tmp_path), str(ROOT), sys.prefix, sys.base_prefix):
+                assert path not in body, (url, path)
+        metadata = urllib.request.urlopen(base + "/-/metadata.json", timeout=30).read().decode()
+        assert '"archive_dir": "archive"' in metadata
+        report = urllib.request.urlopen(base + "/nianbao/reports.json?_shape=array&_size=1", timeout=30).read()
+        import json
+        original = json.loads(report)[0]["archived_original"]
+        assert urllib.request.urlopen(base + original, timeout=30).status == 200
