@@ -22,7 +22,8 @@ from .hostile import docx_tiny_paragraphs, html_huge_rowspans, pdf_wrong_lengths
 from .sample import SOURCES, documents
 
 SEED = sorted((SHARED / "seeds").glob("*.txt"))[0]
-BIG_TABLE = ("<html><body><table>" + ("<tr>" + "<td>12</td>" * 200 + "</tr>") * 3000 + "</table></body></html>").encode()
+ROW = "<tr>" + "<td>12</td>" * 200 + "</tr>"
+BIG_TABLE = ("<html><body><table>" + ROW * 3000 + "</table></body></html>").encode()  # 600,000 cells
 
 
 def parsed_seed(result):

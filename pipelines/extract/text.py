@@ -32,8 +32,8 @@ def extract_text(data, header_charset=None):
         rows = _cell_per_line_rows(lines)
     else:
         rows = _tab_rows(lines)
-    return Document(format="text", rows=rows, text="\n".join(lines), meta={"encoding": encoding, "lossy": decoded.lossy},
-                    warnings=list(decoded.warnings))
+    return Document(format="text", rows=rows, text="\n".join(lines), warnings=list(decoded.warnings),
+                    meta={"encoding": encoding, "lossy": decoded.lossy})
 
 
 # -- tables drawn with pipes -------------------------------------------------------------------------
