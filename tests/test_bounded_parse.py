@@ -19,6 +19,7 @@ from pipelines.parse import MAX_BYTES, NotReadable, parse_bytes, parse_file, rea
 
 from .conftest import SHARED
 from .hostile import docx_tiny_paragraphs, html_huge_rowspans, pdf_wrong_lengths
+from .offline import spiders  # noqa: F401 - a fixture
 from .sample import SOURCES, documents
 
 SEED = sorted((SHARED / "seeds").glob("*.txt"))[0]
@@ -137,3 +138,45 @@ def test_cli_parse_applies_the_limits(tmp_path):
     assert out.returncode == ExitCode.UNPARSED, out.stderr
     assert [r.get("error") for r in results] == ["not_a_file", "not_a_file", "too_slow", None]
     assert len(results[3]["cells"]) == 200
+
+
+def test_crawl_pipeline_survives_a_killed_parse_worker(spiders):  # noqa: F811 - the fixture
+    """The crawl's own pool (crawler/runlog.py, used by the parse-and-store pipeline): the document
+    whose worker is SIGKILLed is logged worker_died and counted as a parse error; every other document
+    of the crawl is parsed and logged."""
+    import asyncio
+    import hashlib
+    from dataclasses import replace
+
+    from crawler.pipelines import ParseStorePipeline
+    from crawler.spiders.zhengzhou import ZhengzhouSpider
+    from pipelines.records import CrawledDocument
+
+    spider = spiders(ZhengzhouSpider, "zhengzhou-public")
+    pipeline = ParseStorePipeline.from_crawler(spider.crawler)
+
+    def item(name, body):
+        url = f"https://public.zhengzhou.gov.cn/nb/{name}"
+        return CrawledDocument(source_id="zhengzhou-public", url=url, page_url=url, canonical_url=url, body=body,
+                               sha256=hashlib.sha256(body).hexdigest(), status="new")
+
+    victim = item("victim.html", html_huge_rowspans(2000))
+    others = [item(f"seed-{i}.txt", SEED.read_bytes() + b"\n" * i) for i in range(3)]
+
+    async def crawl():
+        first = await pipeline.process_item(others[0])  # the pool is up
+        tasks = [asyncio.ensure_future(pipeline.process_item(i)) for i in [victim] + others[1:]]
+        await asyncio.sleep(1.0)
+        [worker] = active_children()
+        os.kill(worker.pid, signal.SIGKILL)
+        return [first] + list(await asyncio.gather(*tasks))
+
+    stored = asyncio.run(crawl())
+    assert [replace(s, body=b"").url for s in stored] == [others[0].url, victim.url] + [o.url for o in others[1:]]
+    assert spider.crawler.stats.get_value("nianbao/parse_errors") == 1
+    spiders.close()
+    log = [json.loads(line) for line in
+           (spiders.data_dir / "runs" / f"{spiders.run.run_id}.reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    results = {line["record"]["url"]: line["result"] for line in log}
+    assert results[victim.url]["error"] == "worker_died" and "SIGKILL" in results[victim.url]["message"]
+    assert all(len(results[o.url]["cells"]) == 200 for o in others)
