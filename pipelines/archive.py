@@ -185,9 +185,10 @@ class _Torn(Exception):
 
 
 def read_records(path, problems=None, archive_dir=None):
-    """Every complete record of one WARC file, in order (warcio records, content readable). At the first
-    torn or unreadable record, an ArchiveProblem is appended to `problems` and reading stops: what
-    follows a torn gzip member cannot be framed. Never raises on bad content."""
+    """Every complete record of one WARC file, in order (warcio records, content readable). A whole gzip
+    member that holds no readable record is skipped; at a torn or corrupt member reading stops, since
+    what follows cannot be framed. Each is appended to `problems` as an ArchiveProblem. Never raises on
+    bad content."""
     path = Path(path)
     name = str(path.relative_to(archive_dir)) if archive_dir else path.name
     index = 0
@@ -197,7 +198,11 @@ def read_records(path, problems=None, archive_dir=None):
                 try:
                     record = next(iter(ArchiveIterator(io.BytesIO(raw))))
                 except Exception as e:  # noqa: BLE001 - warcio's errors on bad headers are of many kinds
-                    raise _Torn(offset, "unreadable_record", f"{type(e).__name__}: {e}") from None
+                    # a whole gzip member that is no WARC record: skipped, the next member is framed
+                    if problems is not None:
+                        problems.append(ArchiveProblem(name, offset, index, "unreadable_record",
+                                                       f"{type(e).__name__}: {e}"))
+                    continue
                 yield record
                 index += 1
     except _Torn as t:

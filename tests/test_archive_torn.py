@@ -180,3 +180,17 @@ def test_cli_build_and_check_archive(tmp_path, intact):
     check = subprocess.run(cli + ["check-archive", "--data", str(data_dir)], capture_output=True, text=True,
                            timeout=120)
     assert check.returncode == ExitCode.OK and "0 with problems" in check.stdout
+
+
+def test_a_whole_member_that_is_no_record_is_skipped(tmp_path, intact):
+    """A complete gzip member holding garbage between records: reported, and the records after it read."""
+    import gzip
+    archive_dir, path = intact
+    layout = members(path)
+    data = path.read_bytes()
+    _, start, _ = layout[4]  # before the second report's response
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "warc" / path.name).write_bytes(data[:start] + gzip.compress(b"not a WARC record\r\n\r\n") + data[start:])
+    problems = []
+    assert [d.url for d in iter_reports(tmp_path, problems)] == [d.url for d in DOCS[:4]]
+    assert [(p.problem, p.offset, p.record_index) for p in problems] == [("unreadable_record", start, 4)]
