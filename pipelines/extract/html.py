@@ -3,7 +3,7 @@
 Extraction parses with lexbor (through selectolax): on real portal pages, 100-370 KB of which the
 report is a small part, lexbor builds the tree about three times faster than libxml2, and it parses as
 browsers do (HTML5), which is how the publisher saw the page. lxml stays for callers that want its
-element API on a whole page (parse_markup: the crawler's page metadata, the sanitizer of originals).
+element API on a whole page (parse_markup: the crawler's page metadata).
 Charset detection is charset.decode (UnicodeDammit as the last resort). Every <table> becomes rows with
 rowspans expanded: a cell continuing from a row above is repeated as a `spanned` copy, so each row
 carries its group labels. A report held in a JavaScript string (escaped quotes and all) is unescaped
