@@ -1,6 +1,7 @@
 """Mutation fuzzing of the parser, every format: a generated report rendered as HTML, text, PDF, DOCX
 and a scanned page (PNG), then mutated (bytes flipped, inserted, deleted, duplicated, cut; for DOCX
-also inside its XML; for images also in the pixels) and parsed in bounded workers
+also inside its XML: bytes, a text run's content, a table row deleted or repeated; for images also
+in the pixels) and parsed in bounded workers
 (pipelines/bounded.py) as a crawl parses.
 
 Each mutant is judged against the clean document's values:
@@ -16,6 +17,7 @@ Used by tests/test_fuzz_parse.py (about 50 mutants) and bench/fuzz_parse.py (1,0
 """
 import io
 import random
+import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -90,11 +92,35 @@ def splice_markup(rng, data):
     return "splice", data[:at] + junk + data[at:]
 
 
+_W_TEXT = re.compile(rb"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
+_W_ROW = re.compile(rb"<w:tr[ >].*?</w:tr>", re.S)
+
+
+def xml_text(rng, xml):
+    """One text run's content replaced: emptied, doubled, a huge number, a dash, stray characters."""
+    runs = list(_W_TEXT.finditer(xml))
+    m = rng.choice(runs)
+    new = rng.choice([b"", m.group(2) * 2, b"9" * rng.choice([16, 5000]), "—".encode(), "丨口".encode(),
+                      b"&amp;", rng.randbytes(4).hex().encode()])
+    return "text", xml[:m.start(2)] + new + xml[m.end(2):]
+
+
+def xml_rows(rng, xml):
+    """A table row of the document deleted or repeated (the XML stays well formed)."""
+    rows = list(_W_ROW.finditer(xml))
+    m = rng.choice(rows)
+    if rng.random() < 0.5:
+        return "row-deleted", xml[:m.start()] + xml[m.end():]
+    return "row-repeated", xml[:m.end()] + m.group(0) * rng.randint(1, 3) + xml[m.end():]
+
+
 def docx_xml(rng, data):
-    """A mutation inside word/document.xml, zipped again (a byte flip of the zip hits only its CRC)."""
+    """A mutation inside word/document.xml, zipped again (a byte flip of the zip hits only its CRC):
+    raw bytes of the XML, or edits that keep it well formed."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         parts = {name: z.read(name) for name in z.namelist()}
-    name, xml = rng.choice([flip, delete, duplicate, splice_markup])(rng, parts["word/document.xml"])
+    mutation = rng.choice([flip, delete, splice_markup, xml_text, xml_text, xml_rows, xml_rows])
+    name, xml = mutation(rng, parts["word/document.xml"])
     parts["word/document.xml"] = xml
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -125,7 +151,7 @@ def pixels(rng, data):
 MUTATIONS = {"html": [flip, insert, delete, duplicate, cut, splice_markup],
              "text": [flip, insert, delete, duplicate, cut, splice_markup],
              "pdf": [flip, insert, delete, duplicate, cut],
-             "docx": [flip, delete, cut, docx_xml, docx_xml, docx_xml],
+             "docx": [flip, cut, docx_xml, docx_xml, docx_xml, docx_xml, docx_xml],
              "image": [flip, cut, pixels, pixels, pixels]}
 
 
