@@ -61,13 +61,10 @@ def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=No
     return counts
 
 
-def _stored(document, result):
-    return replace(document, body=b""), result  # parsed: the store needs the record, not the bytes
-
-
 def parse_one(document):
-    return _stored(document, parse_bytes(document.body, filename=document.url,
-                                         content_type=document.content_type or "", with_text=True))
+    result = parse_bytes(document.body, filename=document.url, content_type=document.content_type or "",
+                         with_text=True)
+    return replace(document, body=b""), result  # parsed: the store needs the record, not the bytes
 
 
 def parsed(reports_iter, workers=0, limits=None):
@@ -85,7 +82,7 @@ def parsed(reports_iter, workers=0, limits=None):
         for item in reports_iter:
             future = parser.submit(item.body, filename=item.url, content_type=item.content_type or "",
                                    with_text=True)
-            window.append((replace(item, body=b""), future))
+            window.append((replace(item, body=b""), future))  # the worker has the bytes now
             if len(window) >= workers * 8:
                 document, future = window.popleft()
                 yield document, future.result()
