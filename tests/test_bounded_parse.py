@@ -71,6 +71,7 @@ def test_worker_killed_by_sigkill():
     """As the kernel's OOM killer would: the document being parsed is recorded worker_died, every
     other one is parsed by the worker the pool starts in its place."""
     slow = html_huge_rowspans(2000)  # seconds of work: the worker is busy with it when killed
+    others = {p.pid for p in active_children()}
     with BoundedParser(1, Limits(seconds=120, memory=2 << 30)) as parser:
         first = parser.submit(SEED.read_bytes(), "first.txt")
         assert parsed_seed(first.result())  # the worker is up
@@ -78,7 +79,7 @@ def test_worker_killed_by_sigkill():
         rest = [parser.submit(SEED.read_bytes(), f"after-{i}.txt") for i in range(3)]
         time.sleep(1.0)
         assert not victim.done()
-        [worker] = active_children()
+        [worker] = [p for p in active_children() if p.pid not in others]  # this pool's one worker
         os.kill(worker.pid, signal.SIGKILL)
         result = victim.result()
         assert result["error"] == "worker_died" and "SIGKILL" in result["message"]
@@ -163,11 +164,14 @@ def test_crawl_pipeline_survives_a_killed_parse_worker(spiders):  # noqa: F811 -
     victim = item("victim.html", html_huge_rowspans(2000))
     others = [item(f"seed-{i}.txt", SEED.read_bytes() + b"\n" * i) for i in range(3)]
 
+    before = {p.pid for p in active_children()}
+    spiders.run.workers = 1  # one worker whatever the cores (the pool starts on first use)
+
     async def crawl():
         first = await pipeline.process_item(others[0])  # the pool is up
         tasks = [asyncio.ensure_future(pipeline.process_item(i)) for i in [victim] + others[1:]]
         await asyncio.sleep(1.0)
-        [worker] = active_children()
+        [worker] = [p for p in active_children() if p.pid not in before]  # the crawl's one parse worker
         os.kill(worker.pid, signal.SIGKILL)
         return [first] + list(await asyncio.gather(*tasks))
 
