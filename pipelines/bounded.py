@@ -16,6 +16,7 @@ import resource
 import signal
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 
@@ -37,7 +38,11 @@ LIMITS = Limits()
 
 
 def _limit_memory(memory):
-    """Worker initializer: cap the address space, so a runaway allocation fails here, not the machine."""
+    """Worker initializer: load the parser, then cap the address space, so that a runaway allocation
+    fails in here, not the machine. Loaded first because the libraries' own start-up (thread pools,
+    buffers) is not a document's cost, and a worker that cannot even start would break the pool.
+    OCR (onnxruntime) is loaded under the limit when a scan needs it: it fits in 1.5 GiB."""
+    from .extract import docx, html, pdf, text  # noqa: F401
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
@@ -52,15 +57,23 @@ class BoundedParser:
     exception: a document over a limit, or whose worker died, is a result with its `error` reason."""
 
     def __init__(self, workers=1, limits=LIMITS):
-        self.limits = limits
-        self._pool = pebble.ProcessPool(max_workers=max(1, workers), initializer=_limit_memory,
-                                        initargs=(limits.memory,), context=get_context("spawn"))
+        self.limits, self.workers = limits, max(1, workers)
+        self._pool = self._start()
+
+    def _start(self):
+        return pebble.ProcessPool(max_workers=self.workers, initializer=_limit_memory,
+                                  initargs=(self.limits.memory,), context=get_context("spawn"))
 
     def submit(self, data, filename="", content_type="", header_charset=None, with_text=False):
         head = result_head(data, filename, content_type)
         outcome = Future()
-        task = self._pool.schedule(_parse, args=(data, filename, content_type or "", header_charset, with_text),
-                                   timeout=self.limits.seconds)
+        args = (data, filename, content_type or "", header_charset, with_text)
+        try:
+            task = self._pool.schedule(_parse, args=args, timeout=self.limits.seconds)
+        except RuntimeError:  # pebble gave up on its pool (its workers kept dying at start): a new one
+            self._pool.stop()
+            self._pool = self._start()
+            task = self._pool.schedule(_parse, args=args, timeout=self.limits.seconds)
         task.add_done_callback(lambda done: outcome.set_result(self._result(done, head)))
         return outcome
 
@@ -75,6 +88,9 @@ class BoundedParser:
                                                   f"for one document; the worker was stopped")
         except pebble.ProcessExpired as e:
             return error_result(head, "worker_died", _death(e.exitcode))
+        except BrokenProcessPool as e:  # the pool lost its workers under this document
+            return error_result(head, "worker_died", f"the parsing processes died ({e}); the next document "
+                                                     f"gets new ones")
         except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be sent back: this document only
             return error_result(head, "parser_error", f"{type(e).__name__}: {e}")
 
