@@ -105,7 +105,9 @@ def demo(data_dir="data", port=8001, replica_port=8800):
         crawl_subprocess(data_dir, replica=f"http://127.0.0.1:{replica_port}")
         say("building the database from the archive")
         db_path = Path(data_dir) / "nianbao.db"
-        build(data_dir, db_path)
+        # in a process of its own, as the crawl: the parse workers and their multiprocessing helper
+        # (the resource tracker) are gone when it ends, so Ctrl-C later leaves nothing behind
+        subprocess.run([sys.executable, "-m", "nianbao.cli", "build", "--data", str(data_dir), "--db", str(db_path)])
         say(f"serving Datasette at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
         server = serve(db_path, port, data_dir)
         children.append(server)
