@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/query.py
+	$(BIN)/python bench/fuzz_parse.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -5,7 +5,8 @@ report is stored (or found unchanged, i.e. archived by an earlier run); a duplic
 it duplicates is. A document dropped on the way (processing failed, a crash) is fetched in full again.
 
 Parsing runs in the run's worker processes (PDFs are CPU-heavy and would hold the GIL against the
-crawl); the run's store and report log are written from the reactor thread only (crawler/runlog.py).
+crawl), each document under a time and memory limit (pipelines/bounded.py); the run's store and
+report log are written from the reactor thread only (crawler/runlog.py).
 """
 import asyncio
 import logging
@@ -14,7 +15,6 @@ from dataclasses import replace
 from scrapy.exceptions import DropItem
 
 from pipelines.archive import store_blob
-from pipelines.parse import parse_bytes
 
 from .resources import UsesResources
 
@@ -70,9 +70,8 @@ class ParseStorePipeline(UsesResources):
 
     async def process_item(self, item, spider=None):
         try:
-            loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self.res.run.parsers(), parse_bytes, item.body, item.url,
-                                                item.content_type, item.header_charset, True)
+            result = await asyncio.wrap_future(self.res.run.parsers().submit(
+                item.body, item.url, item.content_type, item.header_charset, with_text=True))
             return self._stored(result, item)
         except DropItem:
             raise

@@ -5,7 +5,8 @@ One process runs one Scrapy crawler per registry source (crawler/run.py). `Run` 
 is over (a context manager: no module globals, no atexit). It owns what is process-wide:
 
 - the run id and its start and finish times;
-- the parse worker processes, started on first use (`pipelines.parse.default_workers()` of them);
+- the parse worker processes, started on first use (`pipelines.parse.default_workers()` of them),
+  each document under a time and a memory limit (`pipelines.bounded`);
 - the database (`db.store.Store`) when the crawl writes one (`nianbao crawl --db`), written from the
   reactor thread only, into its own file beside the published one and swapped in when the run
   closes (db/staging.py): a served database never sees a half-written file;
@@ -28,9 +29,7 @@ the columns that declare). A source that answered but found fewer rows than a co
 `incomplete_list`: not ok.
 """
 import json
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
-from multiprocessing import get_context
 from pathlib import Path
 from typing import get_type_hints
 
@@ -145,9 +144,11 @@ class Run:
 
     def parsers(self):
         """The parse worker processes, started on first use (PDFs are CPU-heavy and would hold the GIL
-        against the crawl); the crawl keeps one core to itself."""
+        against the crawl); the crawl keeps one core to itself. A document over a limit, or whose worker
+        died, comes back as a result with its reason; the pool replaces the worker and goes on."""
         if self._parsers is None:
-            self._parsers = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+            from pipelines.bounded import BoundedParser
+            self._parsers = BoundedParser(self.workers)
         return self._parsers
 
     def report(self, item, result):
@@ -182,7 +183,7 @@ class Run:
         self._closed = True
         try:
             if self._parsers is not None:
-                self._parsers.shutdown(wait=True)
+                self._parsers.close()
             self._reports.close()
             self.finished_at = _now()
             self.path.write_text(json.dumps(self.summary(), ensure_ascii=False, indent=1), encoding="utf-8")

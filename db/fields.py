@@ -54,8 +54,8 @@ FIELDS = {
     "warc_record_id": Field(str, "WARC 记录编号", "WARC-Record-ID of the response"),
     "fetched_at": Field(str, "抓取时间（UTC，ISO 8601）", "Fetch time (UTC, ISO 8601)"),
     "last_seen_at": Field(str, "最近一次抓到相同内容的时间（UTC）", "Last time the same content was fetched again (UTC)"),
-    "parse_status": Field(str, "解析状态：ok；无法读取的原因（needs_ocr、unknown_format…）；或可读文件中需要复核的情况（tables_not_read：有模板标签却未读出表格；ocr_uncertain：有 OCR 没把握的数字）",
-                          "Parse status: ok; why the document could not be read (needs_ocr, unknown_format, …); or what in a readable document needs a look (tables_not_read: the template's labels are printed but no table was read; ocr_uncertain: OCR was unsure of some numbers)"),
+    "parse_status": Field(str, "解析状态：ok；无法读取的原因（needs_ocr、unknown_format、too_slow 超时、too_large 超出内存、worker_died 解析进程被终止…）；或可读文件中需要复核的情况（tables_not_read：有模板标签却未读出表格；ocr_uncertain：有 OCR 没把握的数字；charset_misread：字符编码读错，未读出数值）",
+                          "Parse status: ok; why the document could not be read (needs_ocr, unknown_format, too_slow and too_large: over the time or memory limit, worker_died: the parsing process was killed, …); or what in a readable document needs a look (tables_not_read: the template's labels are printed but no table was read; ocr_uncertain: OCR was unsure of some numbers; charset_misread: read in the wrong charset, no value came out)"),
     "parse_message": Field(str, "解析失败说明", "Parse failure message"),
     "values_count": Field(int, "解析出的数值单元格数", "Number of table cells parsed"),
     "checks_passed": Field(int, "通过的勾稽关系校验数", "Arithmetic checks passed"),
@@ -168,6 +168,14 @@ FIELDS = {
     "county_name": Field(str, "县（区、县级市）", "County, district or county-level city"),
     "township_name": Field(str, "乡镇街道（名称，代码包不含乡级）", "Township, town or subdistrict (its name: the code package has no township level)"),
     "peer_division": Field(str, "同级比较所用的行政区划：政府取上一级，部门取本级", "Division its peers share: a government's is the one above, a department's its own"),
+    # problems of the archive found by a rebuild
+    "offset": Field(int, "该记录在 WARC 文件中的字节位置", "Byte offset of the record in the WARC file"),
+    "record_index": Field(int, "该记录之前的完整记录数", "Complete records before it in the file"),
+    "problem": Field(str, "torn_record 记录被截断 / unreadable_record 无法读取 / unreadable_metadata 元数据无法解析 / "
+                          "body_missing 原件缺失 / unreadable_file 文件无法打开",
+                     "torn_record / unreadable_record / unreadable_metadata / body_missing / unreadable_file"),
+    "message": Field(str, "说明", "What was found"),
+    "record_id": Field(str, "WARC 记录编号（如已知）", "WARC-Record-ID, where known"),
 }
 
 # Where a table's column means something of its own.
@@ -180,7 +188,8 @@ TABLE_FIELDS = {
         "level": Field(str, "行政层级（据机关名称推断，推断不了时取来源层级；“市”可能是地级市或县级市）",
                        "Administrative level (inferred from the agency name, else the source's level; 市 may be a prefecture- or county-level city)"),
     },
-    "report_values": {"status": Field(str, "number/blank/dash/slash/none_text/unparsed", "number/blank/dash/slash/none_text/unparsed")},
+    "report_values": {"status": Field(str, "number/blank/dash/slash/none_text/unparsed/too_long（数字过长，按文本保留）",
+                                      "number/blank/dash/slash/none_text/unparsed/too_long (a number too long to be a count, kept as text)")},
     "failed_checks": {"status": Field(str, "fail 不符 / not_checkable 有空白无法校验", "fail, or not_checkable (a cell was blank)")},
     "codes": {"section": Field(str, "部分", "Section"),
               "template": Field(str, "适用格式：2019、2021 或 both", "Template: 2019, 2021 or both")},
@@ -302,6 +311,10 @@ TABLES = {
     "year_summary": Table("全国（库中全部机关）逐年合计，供趋势图", "Totals per year over every agency in the database, for trend charts",
                           "year", ("year", "agencies", "reports", "new_received", "results_total", "refused",
                                    "refused_share", "review_total", "litigation_total", "reports_failing_checks")),
+    "archive_problems": Table(
+        "重建数据库时存档中无法使用的部分（被截断的 WARC 记录等）；其余完整记录照常使用",
+        "What a rebuild could not use from the archive (a torn WARC record, ...); every complete record was used",
+        "id", ("id", "warc_file", "offset", "record_index", "problem", "message", "record_id")),
 }
 
 

@@ -1,29 +1,45 @@
 """Archived originals made safe to show: scraped pages never run anything in a reader's browser.
 
-The sanitizer removes every element that can run code or load another document, every event
-handler and every javascript:/vbscript:/data: link; the Content-Security-Policy the plugin sends
-(no scripts, no outside requests, sandboxed) is the second line of defence. A banner says what the
-page is, and the cell a value came from is highlighted (id "nb-cell").
+The page goes through nh3 (Ammonia, an allow-list HTML sanitizer built on html5ever, the browsers'
+parsing algorithm): only the tags and attributes a report needs are kept (tables, text, links and
+images), every URL must be http(s), mailto or relative, inline styles keep only layout and colour
+properties, and whatever is not on the list goes, with the content of script/style/title. Parsing as
+a browser does is what defeats the mutation tricks (<svg><style><img onerror>, <math> forms) a
+hand-written block-list missed. The Content-Security-Policy the plugin sends (no scripts, no outside
+requests, sandboxed) stays as the second wall. A banner says what the page is, and the cell a value
+came from is highlighted (id "nb-cell", the only id kept).
 """
 import html
 import json
 import re
 from urllib.parse import urljoin
 
-import lxml.html
-from lxml import etree
+import nh3
 
 from pipelines.extract.charset import decode
-from pipelines.extract.html import own_rows, page_tables, parse_markup, parse_page, row_cells, table_rows
+from pipelines.extract.html import own_rows, page_tables, parse_page, row_cells, table_rows
 
-DROP = {"script", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link",
-        "meta", "template", "portal", "param", "audio", "video", "source", "track"}
-URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "background", "poster", "data", "cite",
-             "longdesc", "lowsrc", "dynsrc", "usemap", "codebase", "manifest", "srcset", "ping"}
-_BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file|blob):", re.I)
-HIGHLIGHT = "outline:3px solid #d00;background:#fff3a0"
+HIGHLIGHT = "outline:3px solid #d00;background-color:#fff3a0"
+MARK = "nb-cell"
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "doc": "doc", "wps": "wps", "xls": "xls", "xlsx": "xlsx",
               "image": "bin", "zip": "zip"}
+
+TAGS = nh3.ALLOWED_TAGS | {"font", "tfoot"}
+_CELL = {"align", "valign", "width", "height", "bgcolor", "nowrap", "style"}
+ATTRIBUTES = {**{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
+              "*": {"style", "title", "lang", "dir"},
+              "td": set(nh3.ALLOWED_ATTRIBUTES["td"]) | _CELL | {"id"},
+              "th": set(nh3.ALLOWED_ATTRIBUTES["th"]) | _CELL | {"id"},
+              "table": set(nh3.ALLOWED_ATTRIBUTES["table"]) | {"border", "cellpadding", "cellspacing", "width",
+                                                                 "bgcolor", "style"},
+              "font": {"color", "size", "face"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+_STYLE_CODE = re.compile(r"url\s*\(|expression|image-set|\\|@import|javascript:|behavior", re.I)
+# no shorthand that takes a url() (background, list-style, border-image): nothing is fetched
+STYLE_PROPERTIES = {"color", "background-color", "text-align", "vertical-align", "font-weight",
+                    "font-style", "font-size", "font-family", "text-decoration", "width", "height", "border",
+                    "border-collapse", "border-width", "border-style", "border-color", "padding", "margin",
+                    "line-height", "white-space", "outline"}
 
 
 def banner(report, loc, back):
@@ -35,37 +51,33 @@ def banner(report, loc, back):
             f'<a href="{html.escape(back)}">返回报告 back to the report</a></div>')
 
 
-def sanitize(root, base_url):
-    """Remove in place everything that can run code or fetch another document."""
-    for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
-        el.drop_tree() if el.getparent() is not None else None
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag.lower().split("}")[-1] in DROP:
-            el.drop_tree()
-            continue
-        for name in list(el.attrib):
-            value = el.attrib[name]
-            lower = name.lower()
-            if lower.startswith("on") or lower in ("srcdoc", "formaction", "action", "ping", "srcset"):
-                del el.attrib[name]
-            elif _BAD_SCHEME.match(value) and not (el.tag == "img" and value.startswith("data:image/")):
-                del el.attrib[name]  # whatever the attribute: even a misspelt one never keeps a script URL
-            elif lower in URL_ATTRS:
-                if el.tag == "a" and lower == "href" and base_url:
-                    el.attrib[name] = urljoin(base_url, value)
-            elif lower == "style" and ("expression" in value.lower() or "url(" in value.lower()):
-                del el.attrib[name]
-    return root
+def sanitize(markup, base_url=None):
+    """Markup (a page or a fragment) to the body content that is safe to show."""
+    def keep(tag, attribute, value):
+        if attribute == "id":  # our highlight only: page ids could clobber or confuse
+            return value if value == MARK else None
+        if attribute == "style" and _STYLE_CODE.search(value):  # IE's expression(), url(), CSS escapes
+            return None
+        if attribute == "src":  # the CSP lets no image load from anywhere: no request is even tried
+            return None
+        if base_url and attribute == "href":
+            joined = urljoin(base_url, value)  # links lead to the portal, not into this site
+            return joined if joined.split(":", 1)[0].lower() in URL_SCHEMES else None
+        return value
+
+    return nh3.clean(markup, tags=TAGS, clean_content_tags={"script", "style", "title", "noscript", "template",
+                                                            "textarea", "select", "iframe", "object", "svg",
+                                                            "math"},
+                     attributes=ATTRIBUTES, attribute_filter=keep, url_schemes=URL_SCHEMES,
+                     filter_style_properties=STYLE_PROPERTIES, strip_comments=True,
+                     link_rel="noopener noreferrer nofollow")
 
 
-def highlight(text, loc):
-    """The page with the cell at loc {table, row, col} marked, found on the tree the extractor numbered
-    its cells on (same parser, same numbering)."""
+def highlight(tree, loc):
+    """Mark the cell at loc {table, row, col} on the lexbor tree the extractor numbered its cells on
+    (same parser, same numbering); True when it was found."""
     if not loc or "table" not in loc:
-        return text
-    tree = parse_page(text)
+        return False
     try:
         t, r = int(loc["table"]), int(loc["row"])
         table = page_tables(tree)[t]
@@ -73,26 +85,21 @@ def highlight(text, loc):
         k = next(i for i, c in enumerate(own) if c.loc["col"] == int(loc["col"]))
         td = list(row_cells(list(own_rows(table))[r]))[k]
     except (IndexError, KeyError, ValueError, TypeError, StopIteration):
-        return text
-    td.attrs["id"] = "nb-cell"
+        return False
+    td.attrs["id"] = MARK
     td.attrs["style"] = HIGHLIGHT
-    return tree.html
+    return True
 
 
 def sanitized_html(body, report, loc, back):
     text, _encoding = decode(body)
-    root = parse_markup(highlight(text, loc))  # marked before sanitizing, where the extractor counted
-    sanitize(root, report["url"])
-    body_el = root.find("body")
-    if body_el is None:
-        body_el = root
-    head = root.find("head")
-    if head is None:
-        head = etree.Element("head")
-        root.insert(0, head)
-    head.insert(0, lxml.html.fragment_fromstring('<meta charset="utf-8">'))
-    body_el.insert(0, lxml.html.fragment_fromstring(banner(report, loc, back)))
-    return "<!doctype html>\n" + lxml.html.tostring(root, encoding="unicode")
+    tree = parse_page(text)
+    highlight(tree, loc)  # marked before sanitizing, where the extractor counted
+    title_node = tree.css_first("title")
+    title = html.escape(title_node.text(strip=True) if title_node else report.get("title") or report["url"] or "")
+    content = sanitize(tree.body.html if tree.body is not None else tree.html, report["url"])
+    return (f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f"{banner(report, loc, back)}{content}</body></html>")
 
 
 def text_page(body, report, loc, back):

@@ -5,6 +5,7 @@ the argv; `nianbao serve` runs it.
 """
 import hashlib
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -31,7 +32,10 @@ SETTINGS = {
 def write_metadata(db_path, archive_dir=None, search_cap=None):
     db_path = Path(db_path)
     path = db_path.with_name(db_path.stem + "-metadata.json")
-    data = metadata(Path(archive_dir).resolve() if archive_dir else None, database=db_path.stem, search_cap=search_cap)
+    # the archive as a path relative to the database's directory: the metadata is served at
+    # /-/metadata.json, and no absolute server path is ever shown (db/datasette: archive_dir)
+    archive = os.path.relpath(Path(archive_dir).resolve(), db_path.resolve().parent) if archive_dir else None
+    data = metadata(archive, database=db_path.stem, search_cap=search_cap)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
 

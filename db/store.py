@@ -231,6 +231,12 @@ class Store:
             self.db["crawl_runs"].insert(run, replace=True)
             self.db["crawl_run_sources"].insert_all(rows, replace=True)
 
+    def add_archive_problems(self, problems):
+        """What a rebuild could not use from the archive (pipelines.archive.ArchiveProblem rows)."""
+        self.commit()
+        with self.db.conn:
+            self.db["archive_problems"].insert_all([p.row() for p in problems])
+
     def refresh_health(self, as_of=None):
         """Recompute source_health. as_of (a date, default today UTC) fixes which report year is due."""
         from .health import health_rows

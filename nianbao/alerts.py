@@ -48,7 +48,8 @@ def health_report(summary, previous=None, build=None, release=None, crawl_exit=0
             report["went_empty"].append({"source_id": source_id, "found_before": found_before})
     report["build"] = build
     report["release"] = release
-    report["ok"] = not any(report[k] for k in PROBLEMS) and crawl_exit == 0 and build is not None
+    report["ok"] = not any(report[k] for k in PROBLEMS) and crawl_exit == 0 and build is not None \
+        and not build.get("archive_problems")
     return report
 
 
@@ -69,6 +70,8 @@ def report_text(report):
     build = report.get("build")
     lines.append(f"build: {build['reports']} report versions, {build['parse_errors']} unparsed" if build
                  else "build: not done")
+    for problem in (build or {}).get("archive_problems") or []:
+        lines.append(f"ARCHIVE {problem['warc_file']}: {problem['problem']}: {problem['message']}")
     release = report.get("release")
     if release:
         t = release["totals"]

@@ -14,16 +14,36 @@ from .exitcodes import HELP as EXIT_HELP
 from .exitcodes import ExitCode
 
 
+def limits(args):
+    from pipelines.bounded import LIMITS, Limits
+    return Limits(seconds=args.time_limit or LIMITS.seconds,
+                  memory=int(args.memory_limit * 2**20) if args.memory_limit else LIMITS.memory)
+
+
+def add_limit_arguments(p):
+    from pipelines.bounded import LIMITS
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help=f"parsing time allowed for one document (default {LIMITS.seconds:g})")
+    p.add_argument("--memory-limit", type=float, metavar="MIB",
+                   help=f"memory (address space) of one parsing process (default {LIMITS.memory >> 20})")
+
+
 def cmd_parse(args):
+    from pipelines.bounded import BoundedParser
     failed = False
-    for path in args.files:
-        result = parse_file(path)
-        failed |= "error" in result or "status" in result  # unreadable, or its tables not read
-        if args.json:
-            print(json.dumps(result, ensure_ascii=False), flush=True)
-        else:
-            print(render_summary(result, color=sys.stdout.isatty()), flush=True)
+    with BoundedParser(1, limits(args)) as parser:  # one file at a time, each under the limits
+        for path in args.files:
+            failed |= show(parse_file(path, parser), args.json)
     return ExitCode.UNPARSED if failed else ExitCode.OK
+
+
+def show(result, as_json):
+    """Print one result; True when it was not parsed or its tables were not read."""
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    else:
+        print(render_summary(result, color=sys.stdout.isatty()), flush=True)
+    return "error" in result or "status" in result
 
 
 def cmd_crawl(args):
@@ -83,11 +103,23 @@ def setting(text):
 
 def cmd_build(args):
     from .commands import build
-    counts = build(args.data, args.db, args.workers)
+    counts = build(args.data, args.db, args.workers, limits(args))
     if not counts["documents"]:
         print(f"nianbao build: no archived document under {args.data}/archive", file=sys.stderr)
         return ExitCode.USAGE
-    return ExitCode.OK
+    return ExitCode.ARCHIVE_PROBLEMS if counts["archive_problems"] else ExitCode.OK
+
+
+def cmd_check_archive(args):
+    from pipelines.archive import check_archive, warc_files
+
+    from .commands import report_archive_problems, say
+    archive = f"{args.data}/archive"
+    problems = check_archive(archive)
+    say(f"{len(warc_files(archive))} WARC files read through under {archive}: "
+        f"{len({p.warc_file for p in problems})} with problems")
+    report_archive_problems(problems)
+    return ExitCode.ARCHIVE_PROBLEMS if problems else ExitCode.OK
 
 
 def cmd_serve(args):
@@ -125,6 +157,7 @@ def main(argv=None):
     p = sub.add_parser("parse", help="parse annual reports (HTML, text, PDF, DOCX, DOC/WPS)")
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
     p.add_argument("files", nargs="+")
+    add_limit_arguments(p)
     p.set_defaults(func=cmd_parse)
     c = sub.add_parser("crawl", help="crawl the registry's portals into the archive (and the database)",
                        description="Crawl the registry's portals into the archive (and the database); print "
@@ -159,7 +192,12 @@ def main(argv=None):
     b.add_argument("--data", default="data")
     b.add_argument("--db", help="default: DATA/nianbao.db")
     b.add_argument("--workers", type=int, help="parsing processes (default: cores - 1)")
+    add_limit_arguments(b)
     b.set_defaults(func=cmd_build)
+    k = sub.add_parser("check-archive", help="read every WARC file through and report torn or unreadable records",
+                       epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    k.add_argument("--data", default="data")
+    k.set_defaults(func=cmd_check_archive)
     v = sub.add_parser("serve", help="publish the database with Datasette (read-only)")
     v.add_argument("--data", default="data")
     v.add_argument("--db")

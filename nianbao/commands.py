@@ -22,7 +22,7 @@ def say(message):
     print(f"[nianbao] {message}", flush=True)
 
 
-def build(data_dir="data", db_path=None, workers=None):
+def build(data_dir="data", db_path=None, workers=None, limits=None):
     from crawler.registry import load_sources
     from db.build import build as build_db
     from pipelines.parse import default_workers
@@ -32,10 +32,20 @@ def build(data_dir="data", db_path=None, workers=None):
             for p in sorted(glob.glob(str(data_dir / "runs" / "*.json")))]
     counts = build_db(data_dir / "archive", db_path, sources=load_sources(), runs=runs,
                       progress=lambda n: say(f"  {n} documents parsed"),
-                      workers=workers or default_workers())
+                      workers=workers or default_workers(), limits=limits)
     say(f"built {db_path}: {counts['documents']} documents, {counts['reports']} report versions, "
         f"{counts['parse_errors']} unparsed (kept with their reason), {counts['seconds']} s")
+    report_archive_problems(counts["archive_problems"])
     return counts
+
+
+def report_archive_problems(problems):
+    """Say what part of the archive could not be used (the database lists it in archive_problems)."""
+    if problems:
+        say(f"{len(problems)} archive problem(s); every complete record was used:")
+    for p in problems:
+        where = f" at byte {p.offset} (after {p.record_index} complete records)" if p.offset is not None else ""
+        say(f"  {p.warc_file}{where}: {p.problem}: {p.message}")
 
 
 def crawl_subprocess(data_dir, replica=None, sources=(), redis=None, workers=1):
@@ -97,7 +107,9 @@ def demo(data_dir="data", port=8001, replica_port=8800):
         crawl_subprocess(data_dir, replica=f"http://127.0.0.1:{replica_port}")
         say("building the database from the archive")
         db_path = Path(data_dir) / "nianbao.db"
-        build(data_dir, db_path)
+        # in a process of its own, as the crawl: the parse workers and their multiprocessing helper
+        # (the resource tracker) are gone when it ends, so Ctrl-C later leaves nothing behind
+        subprocess.run([sys.executable, "-m", "nianbao.cli", "build", "--data", str(data_dir), "--db", str(db_path)])
         say(f"serving Datasette at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
         server = serve(db_path, port, data_dir)
         children.append(server)
@@ -114,8 +126,9 @@ def nightly(data_dir="data", sources=(), replica=None, keep=None, alert_command=
     """Crawl, rebuild, release and report, one run at a time (a lock in the data directory).
 
     Exit codes (nianbao/exitcodes.py): 0 all well; 3 a source failed, was blocked, incomplete or went
-    empty (the archive is published all the same); 1 the crawl crashed or the build or release failed;
-    2 the crawl could not start (configuration); 5 another nightly run holds the lock."""
+    empty (the archive is published all the same); 7 part of the archive could not be used (a torn WARC
+    record); 1 the crawl crashed or the build or release failed; 2 the crawl could not start
+    (configuration); 5 another nightly run holds the lock."""
     from .exitcodes import ExitCode
     from .lock import Locked, exclusive
     data_dir = Path(data_dir)
@@ -154,7 +167,12 @@ def _nightly(data_dir, sources, replica, keep, alert_command, alert_webhook, ale
         say(f"released {release['dir']}")
     except (ReleaseError, CrawlError, OSError) as e:
         say(f"{'release' if build_counts else 'build'} failed: {e}")
-    report = alerts.health_report(summary, previous, build_counts, release, crawl_exit=code)
+    built = None
+    if build_counts is not None:  # the archive's problems by file and kind, for the report (JSON)
+        built = {k: v for k, v in build_counts.items() if k != "archive_problems"}
+        built["archive_problems"] = [{"warc_file": p.warc_file, "problem": p.problem, "message": p.message}
+                                     for p in build_counts["archive_problems"]]
+    report = alerts.health_report(summary, previous, built, release, crawl_exit=code)
     path = alerts.write_report(data_dir, report)
     for line in alerts.report_text(report).splitlines():
         say(f"  {line}")
@@ -164,9 +182,12 @@ def _nightly(data_dir, sources, replica, keep, alert_command, alert_webhook, ale
     if code not in (ExitCode.OK, ExitCode.SOURCE_NOT_OK) or build_counts is None or release is None:
         say(f"the run failed (crawl exit {code}); whatever was built is published")
         return ExitCode.ERROR
-    if not report["ok"]:
+    if report["failed"] or report["incomplete"] or report["went_empty"]:
         say("some sources were not ok (above); the archive is published all the same")
         return ExitCode.SOURCE_NOT_OK
+    if built["archive_problems"]:
+        say("part of the archive could not be used (above); everything else is published")
+        return ExitCode.ARCHIVE_PROBLEMS
     return ExitCode.OK
 
 

@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     UNPARSED = 4
     LOCKED = 5
     UNRECOGNISED = 6
+    ARCHIVE_PROBLEMS = 7
 
 
 MEANING = {
@@ -23,10 +24,14 @@ MEANING = {
     ExitCode.SOURCE_NOT_OK: "crawl, nightly: the crawl ran but a source was not ok (blocked, unreachable, or "
                             "incomplete_list: a column listed fewer rows than it declares; nightly: or went empty); "
                             "nightly still rebuilds and releases the database",
-    ExitCode.UNPARSED: "parse: some documents could not be parsed, or print the template's labels but no table "
-                       "was read (each says so; the others were parsed)",
+    ExitCode.UNPARSED: "parse: some documents could not be parsed (over the time or memory limit, not a regular "
+                       "file, ...), or print the template's labels but no table was read (each says so; the "
+                       "others were parsed)",
     ExitCode.LOCKED: "nightly: another nightly run holds the lock on the data directory; this one did nothing",
     ExitCode.UNRECOGNISED: "probe: the page is on no platform the crawler knows (what it saw is printed)",
+    ExitCode.ARCHIVE_PROBLEMS: "build, nightly: the database was built and put in place, but part of the archive "
+                               "could not be used (a torn WARC record, a report body missing; listed in the "
+                               "archive_problems table); check-archive: the archive has torn or unreadable records",
 }
 
 HELP = "exit status:\n" + "\n".join(

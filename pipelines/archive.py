@@ -17,6 +17,8 @@ import hashlib
 import io
 import json
 import os
+import zlib
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from http.client import responses as REASONS
 from pathlib import Path
@@ -137,42 +139,153 @@ def _request_target(url):
 
 
 # --- reading back -----------------------------------------------------------------------------------
+#
+# A WARC file can be torn: a crawl killed mid-write, a disk that filled up, a copy cut short. warcio's
+# ArchiveIterator reads such a file without a word, handing back the torn record with part of its
+# content (or stopping early). Our writer puts each record in its own gzip member, whose trailer holds
+# the CRC and length of the whole record: so a record is complete exactly when its gzip member is,
+# which zlib checks. The reader below splits a file into members itself, hands each complete one to
+# warcio, and stops at the first torn one with a TornRecord saying where.
+
+@dataclass(frozen=True)
+class ArchiveProblem:
+    """A part of the archive that could not be used: where it is and why."""
+    warc_file: str          # relative to the archive directory
+    offset: int | None      # bytes into the file where the unusable record starts
+    record_index: int | None  # records before it in the file
+    problem: str            # torn_record | unreadable_record | unreadable_metadata | body_missing | unreadable_file
+    message: str
+    record_id: str | None = None
+
+    def row(self):
+        return asdict(self)
+
 
 def warc_files(archive_dir):
     return sorted((Path(archive_dir) / "warc").glob("*.warc.gz"))
 
 
-def iter_reports(archive_dir):
+def _members(f, chunk=1 << 20):
+    """(offset, uncompressed bytes) of each complete gzip member; at a torn or corrupt one, raises
+    _Torn with its offset."""
+    offset, pending = 0, b""
+    while True:
+        data = pending or f.read(chunk)
+        if not data:
+            return
+        member = zlib.decompressobj(wbits=31)  # gzip framing: the trailer's CRC and size are checked
+        out, used = [], 0
+        while True:
+            try:
+                out.append(member.decompress(data))
+            except zlib.error as e:
+                raise _Torn(offset, "torn_record", f"corrupt gzip data: {e}") from None
+            if member.eof:
+                pending = member.unused_data
+                used += len(data) - len(pending)
+                break
+            used += len(data)
+            data = f.read(chunk)
+            if not data:
+                raise _Torn(offset, "torn_record", f"the file ends {used} bytes into this record "
+                                                   f"(its gzip member is incomplete)")
+        yield offset, b"".join(out)
+        offset += used
+
+
+class _Torn(Exception):
+    def __init__(self, offset, problem, message):
+        super().__init__(message)
+        self.offset, self.problem, self.message = offset, problem, message
+
+
+def read_records(path, problems=None, archive_dir=None):
+    """Every complete record of one WARC file, in order (warcio records, content readable). A whole gzip
+    member that holds no readable record is skipped; at a torn or corrupt member reading stops, since
+    what follows cannot be framed. Each is appended to `problems` as an ArchiveProblem. Never raises on
+    bad content."""
+    path = Path(path)
+    name = str(path.relative_to(archive_dir)) if archive_dir else path.name
+    index = 0
+    try:
+        with open(path, "rb") as f:
+            for offset, raw in _members(f):
+                try:
+                    record = next(iter(ArchiveIterator(io.BytesIO(raw))))
+                except Exception as e:  # noqa: BLE001 - warcio's errors on bad headers are of many kinds
+                    # a whole gzip member that is no WARC record: skipped, the next member is framed
+                    if problems is not None:
+                        problems.append(ArchiveProblem(name, offset, index, "unreadable_record",
+                                                       f"{type(e).__name__}: {e}"))
+                    continue
+                yield record
+                index += 1
+    except _Torn as t:
+        if problems is not None:
+            problems.append(ArchiveProblem(name, t.offset, index, t.problem, t.message))
+    except OSError as e:
+        if problems is not None:
+            problems.append(ArchiveProblem(name, None, None, "unreadable_file", str(e)))
+
+
+def check_archive(archive_dir):
+    """Every problem of the archive's WARC files (torn or unreadable records), reading each file through."""
+    problems = []
+    for path in warc_files(archive_dir):
+        for record in read_records(path, problems, archive_dir):
+            record.content_stream().read()
+    return problems
+
+
+def iter_reports(archive_dir, problems=None):
     """Yield a CrawledDocument, body included, for every report the crawls found, from the WARC files alone.
 
     Two passes: the metadata records first (the latest per url and sha256 wins, so re-crawls of an
-    unchanged report yield it once), then the response records they refer to, streamed.
+    unchanged report yield it once), then the response records they refer to, streamed. Every record
+    that could not be used is appended to `problems` (ArchiveProblem): a torn file gives up its complete
+    records and the rest of the archive is read as usual.
     """
+    problems = [] if problems is None else problems
     found = {}
     for path in warc_files(archive_dir):
-        with open(path, "rb") as f:
-            for rec in ArchiveIterator(f):
-                if rec.rec_type == "metadata":
-                    data = json.loads(rec.content_stream().read().decode("utf-8"))
-                    if data.get("kind") == "report":
-                        found[(data["url"], data["sha256"])] = data
+        for index, rec in enumerate(read_records(path, problems, archive_dir)):
+            if rec.rec_type == "metadata":
+                data = _metadata(rec)
+                if data is None:
+                    problems.append(ArchiveProblem(str(path.relative_to(archive_dir)), None, index,
+                                                   "unreadable_metadata", "the metadata record is not a JSON object",
+                                                   rec.rec_headers.get_header("WARC-Record-ID")))
+                elif data.get("kind") == "report" and {"url", "sha256", "warc_record_id"} <= data.keys():
+                    found[(data["url"], data["sha256"])] = data
     by_record = {d["warc_record_id"]: d for d in found.values()}
     for path in warc_files(archive_dir):
-        with open(path, "rb") as f:
-            for rec in ArchiveIterator(f):
-                data = by_record.pop(rec.rec_headers.get_header("WARC-Record-ID"), None)
-                if data is not None and rec.rec_type == "response":
-                    yield CrawledDocument.from_record(data, rec.content_stream().read())
+        # the problems were recorded in the first pass: this one reads the same complete records
+        for rec in read_records(path, None, archive_dir):
+            data = by_record.pop(rec.rec_headers.get_header("WARC-Record-ID"), None)
+            if data is not None and rec.rec_type == "response":
+                yield CrawledDocument.from_record(data, rec.content_stream().read())
     for data in by_record.values():  # response lost from the WARC: the content-addressed copy remains
         path = blob_path(archive_dir, data["sha256"])
-        if path.exists():
+        if path.is_file():
             yield CrawledDocument.from_record(data, path.read_bytes())
+        else:
+            problems.append(ArchiveProblem(data.get("warc_file") or "", None, None, "body_missing",
+                                           f"report {data['url']}: its response record is not in the archive "
+                                           f"and no blob {data['sha256'][:16]}… is kept",
+                                           data["warc_record_id"]))
+
+
+def _metadata(rec):
+    try:
+        data = json.loads(rec.content_stream().read().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def read_record_payload(archive_dir, warc_file, record_id):
     """The HTTP payload of one response record (for serving an archived original)."""
-    with open(Path(archive_dir) / warc_file, "rb") as f:
-        for rec in ArchiveIterator(f):
-            if rec.rec_headers.get_header("WARC-Record-ID") == record_id:
-                return rec.content_stream().read()
+    for rec in read_records(Path(archive_dir) / warc_file):
+        if rec.rec_headers.get_header("WARC-Record-ID") == record_id:
+            return rec.content_stream().read()
     return None

@@ -5,6 +5,7 @@ caller keeps going with the next one.
 """
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from . import checks, mapping, metadata
@@ -56,11 +57,16 @@ def _pdf_or_scan(data, header_charset=None):
         return doc
 
 
+def result_head(data, filename="", content_type=""):
+    """What every result says of its document, parsed or not: file, sha256, bytes, format."""
+    return {"file": filename, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+            "format": sniff(data, filename, content_type)}
+
+
 def parse_bytes(data, filename="", content_type="", header_charset=None, with_text=False):
     """with_text adds the document's plain text (for full-text search); the CLI leaves it out."""
-    result = {"file": filename, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    fmt = sniff(data, filename, content_type)
-    result["format"] = fmt
+    result = result_head(data, filename, content_type)
+    fmt = result["format"]
     if len(data) > MAX_BYTES:
         return _error(result, "too_large", f"{len(data)} bytes is over the {MAX_BYTES}-byte limit for one report")
     extract = _extractor(fmt)
@@ -73,6 +79,8 @@ def parse_bytes(data, filename="", content_type="", header_charset=None, with_te
         return _parse(dict(result), extract, data, header_charset, with_text)
     except ExtractError as e:
         return _error(result, e.reason, e.message)
+    except MemoryError:  # the worker's memory limit (pipelines/bounded.py) reached: this document only
+        return _error(result, "too_large", "parsing needed more memory than the limit for one document")
     except Exception as e:  # noqa: BLE001 - a parser bug on one document must not stop a batch
         return _error(result, "parser_error", f"{type(e).__name__}: {e}")
 
@@ -87,11 +95,17 @@ def _parse(result, extract, data, header_charset, with_text=False):
                    "review_litigation": mapped.sections.get("review_litigation", {})})
     result["cells"] = mapped.cells
     result["checks"] = checks.run_checks(mapped.sections, mapped.section_templates.get("applications"))
-    result["warnings"] = doc.warnings + mapped.warnings
+    result["warnings"] = doc.warnings + mapped.warnings + _long_numbers(mapped.cells)
     if doc.meta.get("encoding"):
         result["encoding"] = doc.meta["encoding"]
     marks = _report_marks(doc) if template == "free" else []
-    if marks:
+    misread = _misread_charset(doc, data) if not mapped.cells else None
+    if misread:
+        # read in one charset, nothing came out; read in another, the template's labels are there
+        result["status"] = "charset_misread"
+        result["warnings"].append(f"charset_misread: read as {doc.meta['encoding']} no value came out, but read as "
+                                  f"{misread} the text carries the template's labels")
+    elif marks:
         # the template's labels are printed, yet no table came out: say so, never pass as a free report
         result["status"] = "tables_not_read"
         result["warnings"].append(f"tables_not_read: the text carries the template's labels ({', '.join(marks)}) "
@@ -111,6 +125,25 @@ def _parse(result, extract, data, header_charset, with_text=False):
     return result
 
 
+def _misread_charset(doc, data):
+    """The other charset in which a lossily decoded document (replacement characters, or a guessed
+    charset) shows the template's labels; None when the reading was not lossy or no other one does."""
+    if not doc.meta.get("lossy"):
+        return None
+    for encoding in ("utf-8", "gb18030"):
+        if encoding != doc.meta.get("encoding"):
+            text = "".join(data.decode(encoding, errors="replace").split())
+            if any(m in text for m in T.STRONG_REPORT_MARKS):
+                return encoding
+    return None
+
+
+def _long_numbers(cells):
+    """A warning for each cell holding a number too long to be a count (kept as text, value empty)."""
+    return [f"{c['section']} {c['item']}/{c['measure']}: a number of {len(c['raw'])} characters is kept as "
+            f"text, not as a value" for c in cells if c.get("status") == "too_long"]
+
+
 def _report_marks(doc):
     """The template's own labels printed in a document (spaces folded away)."""
     text = doc.flat_text() if hasattr(doc, "flat_text") else doc.text  # a name search: the cheap text
@@ -118,26 +151,61 @@ def _report_marks(doc):
     return [m for m in T.STRONG_REPORT_MARKS if m in text]
 
 
-def parse_file(path):
+class NotReadable(Exception):
+    def __init__(self, reason, message, head=b""):
+        super().__init__(message)
+        self.reason, self.message, self.head = reason, message, head
+
+
+def read_document(path, limit=MAX_BYTES):
+    """The bytes of a regular file; NotReadable when it is something else or over `limit` bytes.
+
+    The size is what was read (at most limit + 1 bytes), never what the file system says: /dev/zero or
+    a file still growing tell nothing true. Opened non-blocking, so a FIFO is refused at once instead
+    of waiting for a writer forever."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as e:
+        raise NotReadable("unreadable", str(e)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket or special file")
+            raise NotReadable("not_a_file", f"{path} is {kind}, not a regular file: not read")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise NotReadable("unreadable", str(e)) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise NotReadable("too_large", f"more than {limit} bytes were read, over the {limit}-byte limit for one "
+                                       f"report: not parsed", data[:65536])
+    return data
+
+
+def parse_file(path, parser=None):
+    """One file from disk. `parser` (a pipelines.bounded.BoundedParser) parses it in a worker under its
+    time and memory limits; without one it is parsed in this process."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:  # refused before reading: a multi-gigabyte file must not fill memory
-            return _error({"file": str(path), "bytes": size, "format": sniff(_head(path), path.name)},
-                          "too_large", f"{size} bytes is over the {MAX_BYTES}-byte limit for one report")
-        data = path.read_bytes()
-    except OSError as e:
-        return _error({"file": str(path)}, "unreadable", str(e))
-    result = parse_bytes(data, filename=path.name)
+        data = read_document(path)
+    except NotReadable as e:
+        head = {"file": str(path), "format": sniff(e.head, path.name)} if e.head else {"file": str(path)}
+        return _error(head, e.reason, e.message)
+    if parser is not None:
+        result = parser.parse(data, filename=path.name)
+    else:
+        result = parse_bytes(data, filename=path.name)
     result["file"] = str(path)
     return result
 
 
-def _head(path, n=65536):
-    with open(path, "rb") as f:
-        return f.read(n)
-
-
-def _error(result, reason, message):
+def error_result(result, reason, message):
+    """A result that says why its document has no values (reason: a short word, message: for people)."""
     result.update({"error": reason, "message": message})
     return result
+
+
+_error = error_result

@@ -322,7 +322,7 @@ def test_probe_names_the_platform_counts_against_the_declared_total_and_reads_on
 
 def test_probe_of_an_unknown_page_says_what_it_saw_and_exits_5(replica):
     proc = probe_cli("https://www.xinxiangxian.gov.cn/", "--replica", replica.base_url)
-    assert proc.returncode == ExitCode.UNRECOGNISED == 5
+    assert proc.returncode == ExitCode.UNRECOGNISED == 6
     assert "platform: not recognised" in proc.stdout and "title '新乡县人民政府'" in proc.stdout
 
 

@@ -3,7 +3,7 @@
 Extraction parses with lexbor (through selectolax): on real portal pages, 100-370 KB of which the
 report is a small part, lexbor builds the tree about three times faster than libxml2, and it parses as
 browsers do (HTML5), which is how the publisher saw the page. lxml stays for callers that want its
-element API on a whole page (parse_markup: the crawler's page metadata, the sanitizer of originals).
+element API on a whole page (parse_markup: the crawler's page metadata).
 Charset detection is charset.decode (UnicodeDammit as the last resort). Every <table> becomes rows with
 rowspans expanded: a cell continuing from a row above is repeated as a `spanned` copy, so each row
 carries its group labels. A report held in a JavaScript string (escaped quotes and all) is unescaped
@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
-from .charset import decode
+from .charset import decode_checked
 from .model import Cell, Document, ExtractError
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -33,11 +33,13 @@ def clean(text):
 
 
 def extract_html(data, header_charset=None):
-    text, encoding = decode(data, header_charset)
+    decoded = decode_checked(data, header_charset)
+    text, encoding = decoded.text, decoded.encoding
     # UTF-8 bytes go to lexbor as they are (it reads bytes as UTF-8): no second encoding of the page
     tree = parse_page(data if encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8) else text)
     doc = HtmlDocument(format="html", meta=_meta(tree))
-    doc.meta["encoding"] = encoding
+    doc.meta.update(encoding=encoding, lossy=decoded.lossy)
+    doc.warnings.extend(decoded.warnings)
     if _truncated(text):
         # a page cut in transfer: the last row found may be cut too, and what follows is missing
         doc.warnings.append("the page ends without </html> or </body>: it may be truncated")
@@ -45,9 +47,23 @@ def extract_html(data, header_charset=None):
     tables = page_tables(tree) + [table for fragment in embedded for table in fragment.css("table")]
     for t, table in enumerate(tables):
         doc.rows.extend(table_rows(table, t))
+    depth = max((_depth(table) for table in tables), default=0)
+    if depth > LXML_DEPTH:
+        doc.warnings.append(f"tables nested {depth} elements deep: read (lexbor has no depth limit), but tools "
+                            f"built on libxml2 stop at {LXML_DEPTH} levels and do not see them")
     # the text of a report held in a script belongs to the document (its title may be only there)
     doc.text_from([tree] + embedded)
     return doc
+
+
+LXML_DEPTH = 256  # libxml2's default nesting limit (2048 with huge_tree, as parse_markup uses)
+
+
+def _depth(node):
+    n = 0
+    while node.parent is not None:
+        node, n = node.parent, n + 1
+    return n
 
 
 def parse_page(text):
@@ -93,14 +109,18 @@ def _truncated(text):
     return bool(_OPENED.search(text[:4096])) and not _CLOSED.search(text[-2048:])
 
 
+_HUGE = lxml.html.HTMLParser(huge_tree=True)  # nesting up to 2048 levels, not 256: deep pages keep their body
+
+
 def parse_markup(text):
     """Decoded page text to an lxml.html tree (text_content(), xpath …), for callers that want lxml's API
-    on a whole page."""
+    on a whole page. libxml2 drops what is nested deeper than 2048 levels (extraction reads with lexbor,
+    which has no such limit)."""
     text = _XML_DECL.sub("", text)
     if not text or text.isspace():
         raise ExtractError("empty", "the page has no content")
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=_HUGE)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
         raise ExtractError("malformed_html", f"the page cannot be parsed as HTML: {e}")
     if root is None:

@@ -13,7 +13,7 @@ import re
 
 from .. import template as T
 from ..values import is_value_like
-from .charset import decode
+from .charset import decode_checked
 from .model import Cell, Document
 
 _HEADING = re.compile(r"^\s*(#+\s*)")
@@ -22,7 +22,8 @@ _NUMBERISH = re.compile(r"^[\s\d.,+\-/—－减]*$")
 
 
 def extract_text(data, header_charset=None):
-    text, encoding = decode(data, header_charset)
+    decoded = decode_checked(data, header_charset)
+    text, encoding = decoded.text, decoded.encoding
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_HEADING.sub("", line) for line in text.split("\n")]
     if "|" in text and _is_piped(lines):
@@ -31,7 +32,8 @@ def extract_text(data, header_charset=None):
         rows = _cell_per_line_rows(lines)
     else:
         rows = _tab_rows(lines)
-    return Document(format="text", rows=rows, text="\n".join(lines), meta={"encoding": encoding})
+    return Document(format="text", rows=rows, text="\n".join(lines), warnings=list(decoded.warnings),
+                    meta={"encoding": encoding, "lossy": decoded.lossy})
 
 
 # -- tables drawn with pipes -------------------------------------------------------------------------

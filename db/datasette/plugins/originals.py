@@ -15,7 +15,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from db import originals, routes
-from db.datasette import config, database
+from db.datasette import archive_dir, database
 from pipelines.archive import blob_path
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'; "
@@ -44,8 +44,8 @@ async def original_by_report(request, datasette):
 async def _serve(datasette, report, request):
     if report is None:
         return _error(404, "没有这份存档原件 · No such archived original in this database")
-    archive_dir = config(datasette).get("archive_dir")
-    blob = blob_path(archive_dir, report["sha256"]) if archive_dir else None
+    archive = archive_dir(datasette)
+    blob = blob_path(archive, report["sha256"]) if archive else None
     if blob is None or not blob.is_file():
         return _error(404, "存档文件不在此服务器上 · The archive file is not on this server")
     body = blob.read_bytes()
