@@ -71,7 +71,7 @@ class ParseStorePipeline(UsesResources):
     async def process_item(self, item, spider=None):
         try:
             result = await asyncio.wrap_future(self.res.run.parsers().submit(
-                item.body, item.url, item.content_type, item.header_charset, with_text=True))
+                item.body, item.url, item.content_type, item.header_charset, with_text=True, sha256=item.sha256))
             return self._stored(result, item)
         except DropItem:
             raise

@@ -60,7 +60,7 @@ def build(archive_dir, db_path, reports_iter=None, sources=(), runs=(), as_of=No
 
 def parse_one(document):
     result = parse_bytes(document.body, filename=document.url, content_type=document.content_type or "",
-                         with_text=True)
+                         with_text=True, sha256=document.sha256)
     return replace(document, body=b""), result  # parsed: the store needs the record, not the bytes
 
 
@@ -78,7 +78,7 @@ def parsed(reports_iter, workers=0, limits=None):
         window = deque()
         for item in reports_iter:
             future = parser.submit(item.body, filename=item.url, content_type=item.content_type or "",
-                                   with_text=True)
+                                   with_text=True, sha256=item.sha256)
             window.append((replace(item, body=b""), future))  # the worker has the bytes now
             if len(window) >= workers * 8:
                 document, future = window.popleft()

@@ -47,9 +47,9 @@ def _limit_memory(memory):
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
 
-def _parse(data, filename, content_type, header_charset, with_text):
+def _parse(data, filename, content_type, header_charset, with_text, sha256):
     return parse_bytes(data, filename=filename, content_type=content_type, header_charset=header_charset,
-                       with_text=with_text)
+                       with_text=with_text, sha256=sha256)
 
 
 class BoundedParser:
@@ -64,10 +64,10 @@ class BoundedParser:
         return pebble.ProcessPool(max_workers=self.workers, initializer=_limit_memory,
                                   initargs=(self.limits.memory,), context=get_context("spawn"))
 
-    def submit(self, data, filename="", content_type="", header_charset=None, with_text=False):
-        head = result_head(data, filename, content_type)
+    def submit(self, data, filename="", content_type="", header_charset=None, with_text=False, sha256=None):
+        head = result_head(data, filename, content_type, sha256)
         outcome = Future()
-        args = (data, filename, content_type or "", header_charset, with_text)
+        args = (data, filename, content_type or "", header_charset, with_text, head["sha256"])
         try:
             task = self._pool.schedule(_parse, args=args, timeout=self.limits.seconds)
         except RuntimeError:  # pebble gave up on its pool (its workers kept dying at start): a new one
@@ -77,8 +77,8 @@ class BoundedParser:
         task.add_done_callback(lambda done: outcome.set_result(self._result(done, head)))
         return outcome
 
-    def parse(self, data, filename="", content_type="", header_charset=None, with_text=False):
-        return self.submit(data, filename, content_type, header_charset, with_text).result()
+    def parse(self, data, filename="", content_type="", header_charset=None, with_text=False, sha256=None):
+        return self.submit(data, filename, content_type, header_charset, with_text, sha256).result()
 
     def _result(self, task, head):
         try:
