@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps test demo nightly serve build bench clean screenshots
+.PHONY: install system-deps test demo nightly serve build bench faults clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -55,7 +55,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/query.py
+	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/platforms.py
 	$(BIN)/python bench/fuzz_parse.py
+
+# the long fault-injection runs: 20 crawls killed with SIGKILL at random points (see README, Faults)
+faults: $(STAMP) system-deps
+	$(BIN)/python bench/faults_crawl.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
