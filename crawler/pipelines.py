@@ -57,7 +57,7 @@ class ArchiveReportPipeline(UsesResources):
         item.sha256 = store_blob(self.res.archive_dir, item.body)
         if item.previous_sha256 == item.sha256:  # archived (and stored) by the run that committed it
             self.res.count("unchanged")
-            self.res.commit(item.canonical_url, "report")
+            self.res.commit(item.canonical_url, "report", item.sha256)
             raise DropItem(f"{item.url} unchanged")
         item.status = "changed" if item.previous_sha256 else "new"
         self.res.archive.write_metadata(item.url, item.warc_record_id, {"kind": "report", **item.record()})
@@ -86,5 +86,5 @@ class ParseStorePipeline(UsesResources):
         if "error" in result:
             self.res.count("parse_errors")
         self.res.run.report(item, result)
-        self.res.commit(item.canonical_url, "report")
+        self.res.commit(item.canonical_url, "report", item.sha256)
         return replace(item, body=b"")

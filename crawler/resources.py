@@ -118,11 +118,16 @@ class CrawlResources:
         """A full answer for a canonical URL arrived: its validators wait for `commit`."""
         self._pending[url] = (etag, last_modified, sha256, status)
 
-    def commit(self, url, committed_as):
+    def commit(self, url, committed_as, archived_sha256=None):
         """The answer of a canonical URL is done with (crawler/state.py): its validators go to the crawl
-        state, and so do those of the duplicates that waited for it."""
+        state, and so do those of the duplicates that waited for it. `archived_sha256`: the digest of the
+        report as archived, where the spider made it from the answer (gkmlpt's article from the page's
+        config, a TRS article joined from its pages): the state keeps what the archive holds, so that the
+        next run finds it there and knows an unchanged answer."""
         answer = self._pending.pop(url, None)
         if answer is not None:
+            if archived_sha256:
+                answer = (*answer[:2], archived_sha256, *answer[3:])
             self.state.commit(url, *answer, committed_as)
         self._committed.add(url)
         for duplicate in self._waiting.pop(url, ()):
