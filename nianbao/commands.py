@@ -7,6 +7,7 @@ user's working directory, so a relative data directory means the same place to a
 """
 import glob
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -22,17 +23,22 @@ def say(message):
     print(f"[nianbao] {message}", flush=True)
 
 
+def build_workers():
+    """A rebuild parses on every core: the store in this process is lighter than a parse, and on the
+    2-core machine two parse processes rebuilt the demo's archive faster than one (bench/scale.py)."""
+    return os.cpu_count() or 1
+
+
 def build(data_dir="data", db_path=None, workers=None, limits=None):
     from crawler.registry import load_sources
     from db.build import build as build_db
-    from pipelines.parse import default_workers
     data_dir = Path(data_dir)
     db_path = Path(db_path or data_dir / "nianbao.db")
     runs = [json.loads(Path(p).read_text(encoding="utf-8"))
             for p in sorted(glob.glob(str(data_dir / "runs" / "*.json")))]
     counts = build_db(data_dir / "archive", db_path, sources=load_sources(), runs=runs,
                       progress=lambda n: say(f"  {n} documents parsed"),
-                      workers=workers or default_workers(), limits=limits)
+                      workers=workers or build_workers(), limits=limits)
     say(f"built {db_path}: {counts['documents']} documents, {counts['reports']} report versions, "
         f"{counts['parse_errors']} unparsed (kept with their reason), {counts['seconds']} s")
     report_archive_problems(counts["archive_problems"])
