@@ -24,8 +24,9 @@ def say(message):
 
 
 def build_workers():
-    """A rebuild parses on every core: the store in this process is lighter than a parse, and on the
-    2-core machine two parse processes rebuilt the demo's archive faster than one (bench/scale.py)."""
+    """A rebuild parses on every core (the store in this process is lighter than a parse). On the 2-core
+    machine it made no difference beyond noise on the demo's archive (bench/scale.py: 59 documents, a few
+    OCR'd scans that take most of the time, and OCR runs threads of its own); the gain is for more cores."""
     return os.cpu_count() or 1
 
 
