@@ -121,7 +121,13 @@ class SourceRun(TypedDict, total=False):
     failures: dict          # reason -> count
     failed_urls: list       # [{"url", "reason"}]
     robots: str
-    status: str             # source_status()
+    status: str             # source_status(); the crawler adds incomplete_list (a column short of its size)
+    columns: dict           # column -> {declared, found, missing}: each column's own size against its rows
+    declared: int | None    # the columns' declared sizes summed; None when no column declares one
+    found: int | None       # rows found in the columns
+    missing: int | None     # declared - found, over the columns that declare a size
+    monitors: dict          # monitor -> "ok" or why it failed (crawler/monitors.py)
+    unsettled: int | None   # crawl workers: requests taken and never finished, even after recovery
 
 
 def source_status(run: SourceRun):
