@@ -45,6 +45,21 @@ class RunKeys:
     def source(self, source_id, what):  # what: requests (the queue), dupefilter, leases, seen
         return f"{self.base}:{source_id}:{what}"
 
+    def column_found(self, source_id, column):
+        return f"{self.base}:{source_id}:found:{column}"
+
+    def columns(self, server, source_id):
+        """{column: {declared, found}} as the run's workers recorded them (a killed worker's too)."""
+        declared = {k.decode(): int(v) for k, v in server.hgetall(self.source(source_id, "declared")).items()}
+        dropped = {c.decode() for c in server.smembers(self.source(source_id, "dropped"))}
+        out = {}
+        for column in sorted(c.decode() for c in server.smembers(self.source(source_id, "columns"))):
+            found = server.scard(self.column_found(source_id, column))
+            if column in dropped and not found:
+                continue  # an index of columns, counted through its columns (gkmlpt)
+            out[column] = {"declared": declared.get(column), "found": found}
+        return out
+
     def inflight(self, source_id, worker):
         return f"{self.base}:{source_id}:inflight:{worker}"
 
@@ -147,6 +162,20 @@ class LeasedScheduler(Scheduler):
         # the shared duplicate filter lets a URL through twice only when a dead worker's request is taken
         # over: the claim was that worker's, and its document may never have reached the archive
         return None if first == url else first
+
+    # -- each column's declared size and rows found, shared by the run's workers (crawler/spiders/base.py) --
+
+    def column_seen(self, column):
+        self.server.sadd(self.keys.source(self.source_id, "columns"), column)
+
+    def column_declared(self, column, total):
+        self.server.hset(self.keys.source(self.source_id, "declared"), column, total)
+
+    def column_found(self, column, url):
+        self.server.sadd(self.keys.column_found(self.source_id, column), url)
+
+    def column_dropped(self, column):
+        self.server.sadd(self.keys.source(self.source_id, "dropped"), column)
 
     # -- settling -------------------------------------------------------------------------------------
 

@@ -73,7 +73,8 @@ def run_workers(workers, redis_url, source_ids=None, data_dir="data", replica=No
         exits[number] = subprocess.Popen(argv(number)).wait()
         rounds += 1
     unsettled = _unsettled(server, keys, sources)
-    summary = merge(Path(data_dir), run_id, sources, exits, unsettled, rounds, error_limit)
+    columns = {s: keys.columns(server, s) for s in sources}
+    summary = merge(Path(data_dir), run_id, sources, exits, unsettled, rounds, error_limit, columns)
     for key in server.scan_iter(keys.pattern()):
         server.delete(key)
     return summary
@@ -96,7 +97,7 @@ def _requeue_all(server, keys, sources, exits):
             server.zadd(queue, {encoded: -pickle.loads(encoded).get("priority", 0)})
 
 
-def merge(data_dir, run_id, sources, exits, unsettled, rounds, error_limit=0.2):
+def merge(data_dir, run_id, sources, exits, unsettled, rounds, error_limit=0.2, columns=None):
     """The workers' summaries and report logs as the run's own; completeness and the monitors judged on
     the merged counts (one worker's share of a column says nothing of the column)."""
     runs = data_dir / "runs"
@@ -116,14 +117,8 @@ def merge(data_dir, run_id, sources, exits, unsettled, rounds, error_limit=0.2):
         s["robots"] = next((m.get("robots") for m in mine if m.get("robots")), None)
         s["elapsed_seconds"] = max((m.get("elapsed_seconds") or 0 for m in mine), default=0)
         s["finish_reason"] = ",".join(sorted({m.get("finish_reason") or "?" for m in mine}))
-        columns = {}
-        for m in mine:  # each list page was read by one worker: the rows found add up
-            for column, c in (m.get("columns") or {}).items():
-                merged_column = columns.setdefault(column, {"declared": None, "found": 0})
-                if c.get("declared") is not None:
-                    merged_column["declared"] = max(merged_column["declared"] or 0, c["declared"])
-                merged_column["found"] += c.get("found") or 0
-        s.update(completeness(columns))
+        # every worker's rows, a killed one's included, as they recorded them in Redis
+        s.update(completeness((columns or {}).get(source_id, {})))
         s["monitors"] = _monitors(runs, run_id, source_id, s, mine, error_limit)
         s["status"] = source_status(s)
         if s["status"] == "ok" and s["missing"]:

@@ -138,6 +138,7 @@ class ReportSpider(scrapy.Spider):
         if key not in self._columns:
             self._columns[key] = {"declared": None, "found": set()}
             self._publish_columns()
+            self._shared_columns("column_seen", key)
         return key
 
     def declare(self, column, total):
@@ -145,16 +146,19 @@ class ReportSpider(scrapy.Spider):
         if total is not None:
             self._columns[column]["declared"] = int(total)
             self._publish_columns()
+            self._shared_columns("column_declared", column, int(total))
 
     def listed(self, column, url):
         """One row of the column's list (a report page or a file), counted once however often it is seen."""
         self._columns[column]["found"].add(url)
         self._publish_columns()
+        self._shared_columns("column_found", column, url)
 
     def split_column(self, start, columns):
         """A start page that is an index of columns (gkmlpt's tree): its columns are counted, not it."""
         if columns and not self._columns.get(start, {}).get("found"):
             self._columns.pop(start, None)
+            self._shared_columns("column_dropped", start)
         for column in columns:
             self.column(column)
 
@@ -164,6 +168,13 @@ class ReportSpider(scrapy.Spider):
 
     def found_in(self, column):
         return len(self._columns[column]["found"])
+
+    def _shared_columns(self, what, *args):
+        """With crawl workers, the counts go to Redis too (crawler/distributed.py), where the run's
+        coordinator adds up every worker's, a killed one's included."""
+        leases = getattr(getattr(self, "crawler", None), "leases", None)
+        if leases is not None:
+            getattr(leases, what)(*args)
 
     def _publish_columns(self):
         if getattr(self, "crawler", None) is not None:  # a spider without a crawler (nianbao probe) keeps them
