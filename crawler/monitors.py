@@ -38,8 +38,18 @@ ITEM_SCHEMA = {  # a crawled report document, as the stages after the crawl need
 }
 
 
+# the documents a source answered for in a run, whatever became of them
+DOCUMENT_COUNTS = ("new", "changed", "unchanged", "not_modified", "duplicates")
+
+
 def documents(stats):
-    return sum(stats.get(PREFIX + key, 0) for key in ("new", "changed", "unchanged", "not_modified", "duplicates"))
+    """Of one crawler's stats."""
+    return sum(stats.get(PREFIX + key, 0) for key in DOCUMENT_COUNTS)
+
+
+def documents_of(source_run):
+    """Of a source's part of a run summary."""
+    return sum(source_run.get(key) or 0 for key in DOCUMENT_COUNTS)
 
 
 def rows_found(stats):
@@ -51,8 +61,7 @@ def rows_found(stats):
 
 def went_quiet(last, now):
     """Why a source that had rows and reports in its last run (a summary part) and `now` none is a problem."""
-    before = sum(last.get(k) or 0 for k in ("new", "changed", "unchanged", "not_modified", "duplicates")) \
-        + (last.get("found") or 0)
+    before = documents_of(last) + (last.get("found") or 0)
     return f"nothing this run; the last run had {before} rows and reports" if before and not now else None
 
 

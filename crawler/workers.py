@@ -22,7 +22,7 @@ from pipelines.records import source_status
 
 from .distributed import RunKeys
 from .errors import ConfigurationError
-from .monitors import error_rate_over, last_run_of, short_columns, went_quiet
+from .monitors import documents_of, error_rate_over, last_run_of, short_columns, went_quiet
 from .registry import load_sources, select_sources
 from .run import crawl_settings
 from .runlog import COUNTS, INCOMPLETE, completeness, new_run_id
@@ -138,7 +138,7 @@ def _monitors(runs, run_id, source_id, s, parts, error_limit):
     """crawler/monitors.py's rules on the merged counts; item schema failures are any worker's."""
     failures = sum(n for reason, n in s["failures"].items() if reason != "robots_disallowed")
     last = last_run_of(runs, source_id, run_id)
-    documents = sum(s.get(k) or 0 for k in ("new", "changed", "unchanged", "not_modified", "duplicates"))
+    documents = documents_of(s)
     schema = [m.get("monitors", {}).get("nianbao/item_schema") for m in parts]
     problems = {"nianbao/yield": went_quiet(last, documents + s["found"]) if last else None,
                 "nianbao/completeness": short_columns(s["columns"]),

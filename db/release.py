@@ -20,6 +20,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from .staging import copy_database
+
 KEEP = 7  # releases kept by default: a week of nightly runs
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FIELDS = ("url", "source_id", "agency", "year", "title", "sha256")
@@ -57,7 +59,7 @@ def make_release(data_dir, keep=KEEP, day=None, db_path=None):
     tmp = Path(tempfile.mkdtemp(prefix=f".{day}-", dir=root))
     try:
         name = f"nianbao-{day}.db"
-        _snapshot(db_path, tmp / name)
+        copy_database(db_path, tmp / name)
         _gzip(tmp / name, tmp / f"{name}.gz")
         changes = diff(previous_db, tmp / name)
         changes["release"], changes["previous"] = day, previous[-1].name if previous else None
@@ -84,17 +86,6 @@ def _remove_leftovers(root):
     for p in root.iterdir():
         if p.name.startswith(".") and p.is_dir():
             shutil.rmtree(p, ignore_errors=True)  # a release killed half-way
-
-
-def _snapshot(src, dst):
-    """A consistent copy through SQLite's backup API (the source may be open elsewhere)."""
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-    target = sqlite3.connect(dst)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
 
 
 def _gzip(src, dst):

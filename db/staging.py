@@ -43,15 +43,20 @@ def continued(db_path, purpose="crawling"):
     if db_path.exists():
         copying = staging_path(db_path, purpose + ".copying")  # named tmp only once the copy is whole
         _remove(copying)
-        source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        target = sqlite3.connect(copying)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        copy_database(db_path, copying)
         os.replace(copying, tmp)
     return tmp
+
+
+def copy_database(src, dst):
+    """A consistent copy through SQLite's backup API, whatever else has the source open."""
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    target = sqlite3.connect(dst)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
 
 
 def publish(tmp, db_path):

@@ -12,6 +12,7 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
+from crawler.monitors import documents_of
 from crawler.runlog import sources_not_ok
 
 PROBLEMS = ("failed", "incomplete", "went_empty")
@@ -22,7 +23,7 @@ def _found(source_run):
     documents it answered for."""
     if source_run.get("found") is not None:
         return source_run["found"]
-    return sum(source_run.get(k) or 0 for k in ("new", "changed", "unchanged", "duplicates", "not_modified"))
+    return documents_of(source_run)
 
 
 def health_report(summary, previous=None, build=None, release=None, crawl_exit=0):
