@@ -27,21 +27,33 @@ class _Row:
     def __init__(self, cells):
         self.cells = cells
         self.parsed = parsed = [parse_value(c.text) for c in cells]
-        # a label is any text that is not a value (blank cells are values: status blank)
-        label_idx = [i for i, p in enumerate(parsed) if p[1] not in VALUE_LIKE]
-        self.labels = [T.normalize_label(cells[i].text) for i in label_idx]
+        # a label is any text that is not a value (blank cells are values: status blank); one pass, as
+        # every row of every table comes through here
+        labels, label_idx, own_last = [], [], -1
+        for i, (c, p) in enumerate(zip(cells, parsed)):
+            if p[1] not in VALUE_LIKE:
+                label_idx.append(i)
+                labels.append(T.normalize_label(c.text))
+                if not c.spanned:
+                    own_last = i
         # the row is named by its own last label: a rowspan copy pushed to the right of it (a group
         # whose rows were dropped or miscounted) is context, not the row's name
-        own = [i for i in label_idx if not cells[i].spanned]
-        if own and own[-1] != label_idx[-1]:
-            self.labels = [l for i, l in zip(label_idx, self.labels) if i != own[-1]] + \
-                [T.normalize_label(cells[own[-1]].text)]
-        start = own[-1] + 1 if own else (label_idx[-1] + 1 if label_idx else 0)
+        if own_last >= 0 and own_last != label_idx[-1]:
+            labels.append(labels.pop(label_idx.index(own_last)))
+        self.labels = labels
+        start = own_last + 1 if own_last >= 0 else (label_idx[-1] + 1 if label_idx else 0)
         # rowspan copies are not values of this row; only cells that begin here count
-        self.values = [(c, p) for c, p in zip(cells[start:], parsed[start:]) if not c.spanned]
-        self.joined = "".join(self.labels)
-        self.last = self.labels[-1] if self.labels else ""
-        self.has_numbers = any(p[1] == NUMBER for _, p in self.values)
+        self.values = values = []
+        has_numbers = False
+        for i in range(start, len(cells)):
+            c = cells[i]
+            if not c.spanned:
+                p = parsed[i]
+                values.append((c, p))
+                has_numbers = has_numbers or p[1] == NUMBER
+        self.has_numbers = has_numbers
+        self.joined = "".join(labels)
+        self.last = labels[-1] if labels else ""
 
     def take(self, n):
         """Exactly n values: drop surplus blank cells at the end, then at the start, then inside (a text

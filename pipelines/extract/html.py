@@ -43,8 +43,11 @@ def extract_html(data, header_charset=None):
     if _truncated(text):
         # a page cut in transfer: the last row found may be cut too, and what follows is missing
         doc.warnings.append("the page ends without </html> or </body>: it may be truncated")
-    embedded = list(_embedded_reports(tree.css("script")))
-    tables = page_tables(tree) + [table for fragment in embedded for table in fragment.css("table")]
+    tables, scripts = [], []
+    for node in tree.css("table, script"):  # one walk of the page for both (it costs as much as two)
+        (tables if node.tag == "table" else scripts).append(node)
+    embedded = list(_embedded_reports(scripts))
+    tables += [table for fragment in embedded for table in fragment.css("table")]
     for t, table in enumerate(tables):
         doc.rows.extend(table_rows(table, t))
     depth = max((_depth(table) for table in tables), default=0)
@@ -74,7 +77,8 @@ def parse_page(text):
 
 
 def page_tables(tree):
-    """The page's tables in document order: the numbering of every cell's location."""
+    """The page's tables in document order: the numbering of every cell's location (extract_html
+    selects them together with the scripts, in the same order)."""
     return tree.css("table")
 
 
@@ -132,26 +136,37 @@ def table_rows(table, t):
     """The table's own rows (not those of nested tables), rowspans and colspans resolved."""
     rows, pending = [], {}  # pending: grid column -> [origin cell, rows still to cover]
     # reading a cell's attributes costs more than its text (Word pastes many): read only those spanning
-    spans = {n.mem_id: n.attributes for n in table.css("td[rowspan], td[colspan], th[rowspan], th[colspan]")}
+    # (any element with a span attribute: matching on the name alone is twice as fast, and only cells are
+    # looked up)
+    spans = {n.mem_id: n.attributes for n in table.css("[rowspan], [colspan]")}
     for r, tr in enumerate(own_rows(table)):
         out, col = [], 0
-        for td in row_cells(tr):
+        for td in tr.iter():
+            if td.tag not in _CELL_TAGS:
+                continue
             while col in pending:
                 col = _continue_span(out, pending, col)
-            attrs = spans.get(td.mem_id)
-            colspan = _span(attrs.get("colspan")) if attrs else 1
-            rowspan = _span(attrs.get("rowspan")) if attrs else 1
-            cell = Cell(" ".join(td.text_lexbor().split()), {"table": t, "row": r, "col": col}, colspan)
+            text = " ".join(td.text_lexbor().split())
+            attrs = spans.get(td.mem_id) if spans else None
+            if attrs:
+                colspan, rowspan = _span(attrs.get("colspan")), _span(attrs.get("rowspan"))
+                cell = Cell(text, {"table": t, "row": r, "col": col}, colspan)
+                if rowspan > 1:
+                    pending[col] = [cell, rowspan - 1]
+                col += colspan
+            else:
+                cell = Cell(text, {"table": t, "row": r, "col": col})
+                col += 1
             out.append(cell)
-            if rowspan > 1:
-                pending[col] = [cell, rowspan - 1]
-            col += colspan
         if pending:  # spans continuing past this row's last cell
             for c in sorted(c for c in pending if c >= col):
                 if c >= col:
                     col = _continue_span(out, pending, c)
         rows.append(out)
     return rows
+
+
+_CELL_TAGS = frozenset(("td", "th"))
 
 
 def own_rows(table):
@@ -164,7 +179,7 @@ def own_rows(table):
 
 
 def row_cells(tr):
-    return (td for td in tr.iter() if td.tag in ("td", "th"))
+    return (td for td in tr.iter() if td.tag in _CELL_TAGS)
 
 
 def _continue_span(out, pending, col):
