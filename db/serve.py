@@ -61,10 +61,8 @@ def write_inspect(db_path):
         except sqlite3.OperationalError:  # a virtual table that cannot be scanned
             tables[name] = {"count": 0}
     conn.close()
-    digest = hashlib.sha256()
     with open(db_path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+        digest = hashlib.file_digest(f, "sha256")
     data = {db_path.stem: {"hash": digest.hexdigest(), "size": stat.st_size, "file": db_path.name,
                            "tables": tables, "made_for": made_for}}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
