@@ -55,6 +55,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/query.py
+	$(BIN)/python bench/release.py
+	$(BIN)/python bench/rebuild.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/platforms.py
 	$(BIN)/python bench/fuzz_parse.py

@@ -17,7 +17,7 @@ APPS, REVIEW = "applications", "review_litigation"
 
 
 def _sum(values):
-    return None if any(v is None for v in values) else round(sum(values), 6)
+    return None if None in values else round(sum(values), 6)
 
 
 @T.derived

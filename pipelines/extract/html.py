@@ -102,11 +102,16 @@ class HtmlDocument(Document):
     def text(self, value):
         self._text = value
 
+    _flat = None
+
     def flat_text(self):
-        """All the text under <body> run together (links and scripts included): for searching a name."""
+        """All the text under <body> run together (links and scripts included): for searching a name.
+        Kept once made (the agency's name and the template's marks are both searched in it)."""
         if self._trees is None:
             return self._text
-        return "".join(_body(t).text(deep=True) for t in self._trees)
+        if self._flat is None:
+            self._flat = "".join(_body(t).text(deep=True) for t in self._trees)
+        return self._flat
 
 
 def _truncated(text):
