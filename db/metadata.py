@@ -44,7 +44,9 @@ checked, each number traceable to the archived original.</p>
 """
 
 TABLE_OPTIONS = {
-    "reports": {"facets": ["year", "level", "region", "template", "agency"], "sort_desc": "year",
+    # no default facet by agency: a GROUP BY of a million reports into 125,000 agencies (0.17 s) to show the
+    # 30 with most reports (8 years each); ?_facet=agency still gives it
+    "reports": {"facets": ["year", "level", "region", "template"], "sort_desc": "year",
                 "label_column": "title"},
     # no default facets on the big tables: each would be a GROUP BY over every value row
     "report_values": {},

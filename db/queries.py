@@ -161,8 +161,10 @@ from agencies g where g.placed = 0 order by g.region, g.agency limit 1000""",
 select a.agency, a.year, g.level, coalesce(g.township_name, g.county_name, g.city_name, g.province_name) as place,
   a.new_received, a.results_total, a.refused, round(a.refused_share, 4) as refused_share, a.review_total,
   a.litigation_total, a.report_id
-from me join agencies g on g.level = me.level and g.peer_division = me.peer_division
-  join agency_years a on a.agency_id = g.agency_id and a.year = me.year
+from me cross join agencies g on g.level = me.level and g.peer_division = me.peer_division
+  cross join agency_years a on a.agency_id = g.agency_id and a.year = me.year
+-- cross join keeps this order (the body, its peers by index, each one's year): left to the planner, it read
+-- every body's row of the year first (0.3 s at a million reports)
 order by a.new_received desc nulls last, a.agency limit 200""",
         "params": ["report_id", "agency", "year"],
     },

@@ -36,6 +36,7 @@ INDEXES = [
     # "every body in 郑州市": a place selects the bodies beneath it at any level; peers by level and place
     ("agencies", ["province_name"]), ("agencies", ["city_name"]), ("agencies", ["county_name"]),
     ("agencies", ["placed"]), ("agency_years", ["year", "level"]),
+    ("agencies", ["peer_division", "level"]),  # peers: without it, every body's year is read (0.4 s at 1M reports)
     ("agency_years", ["level"]),  # its facets (10x faster; (year, level) is above)
 ]
 
