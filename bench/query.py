@@ -279,7 +279,7 @@ def endpoints(db_path, rng, n):
         "query search (3+ chars, a place)": lambda: q("/nianbao/search", q=pick(places3)),
         "query search (2 chars, in every report: 公开)": lambda: q("/nianbao/search", q="公开"),
         "query search (3+ chars, in every report: 不予公开)": lambda: q("/nianbao/search", q="不予公开"),
-        "facets reports (5 facets)": lambda: q("/nianbao/reports"),
+        "facets reports (default facets)": lambda: q("/nianbao/reports"),
         "facets reports ?year=": lambda: q("/nianbao/reports", year=year()),
         "facets reports ?year=&level=": lambda: q("/nianbao/reports", year=year(), level="county"),
         "facets reports ?region=": lambda: q("/nianbao/reports", region=pick(regions)),

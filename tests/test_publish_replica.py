@@ -57,8 +57,8 @@ def test_every_crawled_report_is_in_the_database_with_its_truth(site):
 
 def test_facets_count_what_was_crawled(site):
     base, _, run = site
-    facets = get_json(base, "/nianbao/reports.json")["facet_results"]
-    assert set(facets) >= {"year", "level", "region", "template"}
+    assert set(get_json(base, "/nianbao/reports.json")["facet_results"]) >= {"year", "level", "region"}
+    facets = get_json(base, "/nianbao/reports.json?_facet=template")["facet_results"]
     agencies = get_json(base, "/nianbao/reports.json?_facet=agency")["facet_results"]["agency"]["results"]
     crawled_agencies = {i["result"].get("agency") for i in run.items if "error" not in i["result"]}
     assert agencies and {f["value"] for f in agencies} <= crawled_agencies  # asked for, the facet is there
