@@ -191,7 +191,7 @@ def main(argv=None):
     b = sub.add_parser("build", help="rebuild the database from the archive alone, re-parsing every document")
     b.add_argument("--data", default="data")
     b.add_argument("--db", help="default: DATA/nianbao.db")
-    b.add_argument("--workers", type=int, help="parsing processes (default: one per core)")
+    b.add_argument("--workers", type=int, help="parsing processes (default: one per core but one, which the store keeps busy)")
     add_limit_arguments(b)
     b.set_defaults(func=cmd_build)
     k = sub.add_parser("check-archive", help="read every WARC file through and report torn or unreadable records",
