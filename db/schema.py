@@ -28,7 +28,7 @@ INDEXES = [
     # no index on report_values (section, item, measure): 62 bytes a value (9 GiB at a million
     # reports) for queries that report_totals and the summary tables answer; add it locally if needed
     ("failed_checks", ["report_id"]), ("failed_checks", ["rule"]),
-    ("reports", ["checks_failed"]),
+    ("reports", ["checks_failed", "year", "is_current"]),  # failing_reports, in its order
     ("agency_years", ["year", "new_received"]), ("agency_years", ["new_received"]),
     ("agency_years", ["year", "refused"]), ("agency_years", ["refused"]),
     ("agencies", ["new_received"]), ("agencies", ["agency"]), ("agency_names", ["agency_id"]),
