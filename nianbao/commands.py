@@ -7,7 +7,6 @@ user's working directory, so a relative data directory means the same place to a
 """
 import glob
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -23,24 +22,19 @@ def say(message):
     print(f"[nianbao] {message}", flush=True)
 
 
-def build_workers():
-    """A rebuild uses every core: the store (reading the WARCs, writing SQLite) keeps one busy, and a parse
-    process runs on each of the others. Measured on 2 cores (bench/rebuild.py, 2,004 reports in every format
-    but scans): 1 parse process 62-81 reports/s, 2 processes 65-68 (three busy processes on two cores)."""
-    from pipelines.parse import default_workers
-    return default_workers()
-
-
 def build(data_dir="data", db_path=None, workers=None, limits=None):
     from crawler.registry import load_sources
     from db.build import build as build_db
+    from pipelines.parse import default_workers
     data_dir = Path(data_dir)
     db_path = Path(db_path or data_dir / "nianbao.db")
     runs = [json.loads(Path(p).read_text(encoding="utf-8"))
             for p in sorted(glob.glob(str(data_dir / "runs" / "*.json")))]
     counts = build_db(data_dir / "archive", db_path, sources=load_sources(), runs=runs,
                       progress=lambda n: say(f"  {n} documents parsed"),
-                      workers=workers or build_workers(), limits=limits)
+                      # one parse process per core but one: the store (reading the WARCs, writing SQLite) keeps
+                      # a core busy (bench/rebuild.py on 2 cores: 2 parse processes were 0.84x one)
+                      workers=workers or default_workers(), limits=limits)
     say(f"built {db_path}: {counts['documents']} documents, {counts['reports']} report versions, "
         f"{counts['parse_errors']} unparsed (kept with their reason), {counts['seconds']} s")
     report_archive_problems(counts["archive_problems"])

@@ -146,9 +146,7 @@ def table_rows(table, t):
     spans = {n.mem_id: n.attributes for n in table.css("[rowspan], [colspan]")}
     for r, tr in enumerate(own_rows(table)):
         out, col = [], 0
-        for td in tr.iter():
-            if td.tag not in _CELL_TAGS:
-                continue
+        for td in row_cells(tr):  # the cells db/originals.py numbers the same way when it highlights one
             while col in pending:
                 col = _continue_span(out, pending, col)
             text = " ".join(td.text_lexbor().split())
